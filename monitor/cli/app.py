@@ -1,0 +1,65 @@
+"""Shared CLI state: the config path, settings and store, loaded on first use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from monitor.config import Settings, load_settings
+from monitor.logs import setup_logging
+from monitor.store import Store, open_store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class AppContext:
+    """What every command needs, loaded lazily so ``--help`` never touches the disk."""
+
+    config_path: Path | None = None
+    log_level: str | None = None
+    _settings: Settings | None = field(default=None, repr=False)
+    _store: Store | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.config_path)
+            setup_logging(self.log_level or self._settings.log_level)
+        return self._settings
+
+    def store(self, *, upgrade: bool = True, require_schema: bool = True) -> Store:
+        """The database, migrated to the newest schema unless ``upgrade`` is False."""
+        if self._store is None:
+            self._store = open_store(
+                self.settings.database_url, upgrade=upgrade, require_schema=require_schema
+            )
+            click.get_current_context().call_on_close(self._store.dispose)
+        return self._store
+
+
+def _remember_config(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.ensure_object(AppContext).config_path = value
+
+
+config_option = click.option(
+    "--config",
+    "-c",
+    type=click.Path(path_type=Path, dir_okay=False),
+    expose_value=False,
+    callback=_remember_config,
+    help="TOML config file (default: ./monitor.toml if present, else built-in defaults).",
+)
+
+
+def command_options(func: F) -> F:
+    """Options every sub-command accepts (so ``monitor CMD --config F`` works too)."""
+    return config_option(func)
+
+
+pass_app = click.make_pass_decorator(AppContext, ensure=True)

@@ -1,0 +1,176 @@
+"""Typed settings: built-in defaults < TOML file < ``MONITOR_*`` environment variables.
+
+The file is ``--config FILE`` when given, else ``monitor.toml`` in the working directory
+when present. Relative paths in a file (database, rules, state, file sources) are taken
+relative to that file's folder; without a file, relative to the working directory.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from monitor.errors import ConfigError
+
+DEFAULT_CONFIG_NAME = "monitor.toml"
+SEEDS_SOURCE_NAME = "seeds"
+
+
+def bundled_seeds_dir() -> Path:
+    """Folder of the seed articles shipped inside the package."""
+    return Path(str(resources.files("monitor") / "data" / "seeds"))
+
+
+class FilesSource(BaseModel):
+    """Local files: a file, a folder, or a glob; seed format, ``.txt`` or ``.jsonl``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, description="Unique name of the source.")
+    kind: Literal["files"] = "files"
+    path: str = Field(min_length=1, description="File, folder or glob, relative to the config.")
+    language: str | None = Field(default=None, description="ISO 639-1 hint, e.g. 'pl'.")
+    enabled: bool = True
+
+
+SourceConfig = Annotated[FilesSource, Field(discriminator="kind")]
+
+
+class Settings(BaseSettings):
+    """Every setting of ``monitor``; see the README's configuration reference."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="MONITOR_",
+        extra="forbid",
+        frozen=True,
+        env_nested_delimiter="__",
+    )
+
+    database_url: str = Field(
+        default="sqlite:///state/monitor.db",
+        description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db.",
+    )
+    rules_dir: Path = Field(default=Path("rules"), description="Folder of rule files.")
+    state_dir: Path = Field(default=Path("state"), description="Folder for runtime data.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    sources: list[SourceConfig] = Field(
+        default_factory=list,
+        description="Sources to ingest; the bundled seed articles when none is named.",
+    )
+
+    @field_validator("sources")
+    @classmethod
+    def _unique_names(cls, sources: list[SourceConfig]) -> list[SourceConfig]:
+        seen: set[str] = set()
+        for source in sources:
+            if source.name in seen:
+                raise ValueError(f"source name {source.name!r} is used twice")
+            seen.add(source.name)
+        return sources
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The environment overrides the file; the file arrives as init arguments.
+        return (env_settings, init_settings)
+
+    def effective_sources(self) -> list[SourceConfig]:
+        """The configured sources, or the bundled seeds when the config names none."""
+        if self.sources:
+            return list(self.sources)
+        seeds = str(bundled_seeds_dir() / "*.txt")
+        return [FilesSource(name=SEEDS_SOURCE_NAME, path=seeds, language="pl")]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(config_path: Path | None = None, cwd: Path | None = None) -> Settings:
+    """Load settings from ``config_path`` (or ``./monitor.toml`` if present) and the env."""
+    cwd = cwd or Path.cwd()
+    data: dict[str, Any] = {}
+    text = ""
+    if config_path is None and (cwd / DEFAULT_CONFIG_NAME).is_file():
+        config_path = cwd / DEFAULT_CONFIG_NAME
+    base = cwd
+    if config_path is not None:
+        config_path = config_path if config_path.is_absolute() else cwd / config_path
+        try:
+            text = config_path.read_text(encoding="utf-8")
+            data = tomllib.loads(text)
+        except FileNotFoundError:
+            raise ConfigError(f"{config_path}: config file not found") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{config_path}: cannot read config file: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{config_path}: invalid TOML: {exc}") from None
+        base = config_path.parent
+    try:
+        settings = Settings(**data)
+    except ValidationError as exc:
+        raise ConfigError(_format_validation_error(exc, config_path, text)) from None
+    return _resolve_paths(settings, base)
+
+
+def _resolve_paths(settings: Settings, base: Path) -> Settings:
+    sources = [
+        s.model_copy(update={"path": str(_resolve(Path(s.path), base))})
+        if isinstance(s, FilesSource)
+        else s
+        for s in settings.sources
+    ]
+    url = settings.database_url
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        rest = url.removeprefix("sqlite:///")
+        if rest and rest != ":memory:":
+            url = f"sqlite:///{_resolve(Path(rest), base)}"
+    return settings.model_copy(
+        update={
+            "database_url": url,
+            "rules_dir": _resolve(settings.rules_dir, base),
+            "state_dir": _resolve(settings.state_dir, base),
+            "sources": sources,
+        }
+    )
+
+
+def _resolve(path: Path, base: Path) -> Path:
+    path = path.expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def _format_validation_error(exc: ValidationError, path: Path | None, text: str) -> str:
+    where = str(path) if path else "settings"
+    lines = []
+    for error in exc.errors():
+        loc: Sequence[int | str] = error["loc"]
+        field = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc)
+        field = field.replace(".[", "[")
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            message = "unknown setting"
+        line = _find_line(text, str(loc[-1])) if loc and text else None
+        at = f"{where}:{line}" if line else where
+        lines.append(f"{at}: {field}: {message}")
+    return "\n".join(lines)
+
+
+def _find_line(text: str, key: str) -> int | None:
+    """Best-effort line number of ``key = ...`` in the TOML text."""
+    pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None

@@ -1,0 +1,143 @@
+"""Database tables: sources, articles, detections, alerts and the links between them.
+
+Times are stored as UTC. Country codes are ISO 3166-1 alpha-3 (``RUS``, ``KAZ``).
+Later schema changes go through a new migration in ``monitor/store/migrations``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """A datetime stored as naive UTC and read back as timezone-aware UTC."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        stamp = datetime.fromisoformat(value) if isinstance(value, str) else value
+        assert isinstance(stamp, datetime)
+        return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Source(SQLModel, table=True):
+    """A configured source of articles (a files glob or a feed URL)."""
+
+    __tablename__ = "sources"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    kind: str = Field(max_length=20)
+    location: str = Field(description="Path/glob for files, URL for feeds.")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Article(SQLModel, table=True):
+    """One article as ingested; ``identity`` is unique within its source."""
+
+    __tablename__ = "articles"
+    __table_args__ = (sa.UniqueConstraint("source_id", "identity", name="uq_articles_identity"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="sources.id", index=True)
+    identity: str = Field(max_length=128, description="Content hash, GUID or link hash.")
+    content_hash: str = Field(max_length=64, index=True)
+    external_id: str | None = Field(default=None, description="Id given by the source.")
+    origin: str = Field(description="Where it came from: path:line or URL.")
+    url: str | None = None
+    title: str = ""
+    text: str = Field(sa_type=sa.Text)
+    lang: str | None = Field(default=None, max_length=8, description="Declared or detected.")
+    published: str | None = Field(
+        default=None, max_length=32, description="Date as given: YYYY-MM, YYYY-MM-DD or ISO."
+    )
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    ingested_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    analysed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Detection(SQLModel, table=True):
+    """One rule hit in one sentence of one article."""
+
+    __tablename__ = "detections"
+    __table_args__ = (
+        sa.UniqueConstraint("article_id", "rule_id", "evidence_start", name="uq_detections_hit"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="articles.id", index=True)
+    rule_id: str = Field(max_length=200, index=True)
+    rule_version: str = Field(max_length=64, description="Hash of the rule file.")
+    signal: str = Field(max_length=40, index=True)
+    event: str = Field(max_length=40, index=True)
+    modality: str = Field(max_length=20, description="asserted|demanded|announced")
+    lang: str = Field(max_length=8)
+    actor: str | None = Field(default=None, max_length=3)
+    target: str | None = Field(default=None, max_length=3)
+    subject: str | None = Field(default=None, max_length=3)
+    place: str | None = Field(default=None, max_length=200)
+    place_countries: str | None = Field(default=None, max_length=20, description="e.g. RUS-KAZ")
+    severity: float = 0.0
+    evidence_sentence: str = Field(sa_type=sa.Text)
+    evidence_start: int = Field(description="Character offset in the article text.")
+    evidence_end: int
+    matched: str = Field(default="[]", sa_type=sa.Text, description="JSON list of term hits.")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Alert(SQLModel, table=True):
+    """One real-world event, however many articles report it."""
+
+    __tablename__ = "alerts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, index=True, description="Merge key: signal/event/roles.")
+    signal: str = Field(max_length=40, index=True)
+    event: str = Field(max_length=40, index=True)
+    actor: str | None = Field(default=None, max_length=3, index=True)
+    target: str | None = Field(default=None, max_length=3, index=True)
+    subject: str | None = Field(default=None, max_length=3)
+    place: str | None = Field(default=None, max_length=200)
+    place_countries: str | None = Field(default=None, max_length=20)
+    ladder_step: int | None = None
+    weight: float = 0.0
+    severity: float = Field(default=0.0, index=True)
+    status: str = Field(default="new", max_length=20, index=True)
+    tit_for_tat: bool = False
+    num_articles: int = 0
+    num_sources: int = 0
+    first_seen: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    last_seen: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    event_date: str | None = Field(default=None, max_length=32)
+    status_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    status_by: str | None = Field(default=None, max_length=100)
+    status_note: str | None = Field(default=None, sa_type=sa.Text)
+    verdict: str | None = Field(default=None, max_length=20)
+
+
+class AlertDetection(SQLModel, table=True):
+    """Which detections (and so which articles and evidence) an alert is made of."""
+
+    __tablename__ = "alert_detections"
+
+    alert_id: int = Field(foreign_key="alerts.id", primary_key=True)
+    detection_id: int = Field(foreign_key="detections.id", primary_key=True, index=True)
