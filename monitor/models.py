@@ -49,6 +49,16 @@ class Source(SQLModel, table=True):
     kind: str = Field(max_length=20)
     location: str = Field(description="Path/glob for files, URL for feeds.")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Schedule state (Miniflux-style: a bad source is data on its row, reset on success).
+    enabled: bool = True
+    interval_s: int | None = Field(default=None, description="Poll interval in seconds.")
+    next_check_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    last_checked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_success_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    error_count: int = Field(default=0, description="Consecutive failures; 0 after a success.")
+    last_error: str | None = Field(default=None, description="'stage: message'.")
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 class Article(SQLModel, table=True):

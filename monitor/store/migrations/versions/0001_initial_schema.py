@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 02:46:59.883949
+Create Date: 2026-11-22 02:50:01.147719
 """
 
 from __future__ import annotations
@@ -65,9 +65,23 @@ def upgrade() -> None:
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("location", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("created_at", monitor.models.UTCDateTime(), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("interval_s", sa.Integer(), nullable=True),
+        sa.Column("next_check_at", monitor.models.UTCDateTime(), nullable=True),
+        sa.Column("last_checked_at", monitor.models.UTCDateTime(), nullable=True),
+        sa.Column("last_success_at", monitor.models.UTCDateTime(), nullable=True),
+        sa.Column("error_count", sa.Integer(), nullable=False),
+        sa.Column("last_error", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("etag", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("last_modified", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
     )
+    with op.batch_alter_table("sources", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_sources_next_check_at"), ["next_check_at"], unique=False
+        )
+
     op.create_table(
         "articles",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -177,6 +191,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_articles_content_hash"))
 
     op.drop_table("articles")
+    with op.batch_alter_table("sources", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sources_next_check_at"))
+
     op.drop_table("sources")
     with op.batch_alter_table("alerts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_alerts_target"))
