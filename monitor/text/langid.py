@@ -1,0 +1,37 @@
+"""Language identification with py3langid's bundled model (no download at run time)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+SUPPORTED = ("pl", "en", "ru", "uk")
+# Close neighbours, so that Czech or Belarusian text is not forced into pl or ru/uk.
+DISTRACTORS = ("cs", "sk", "be", "bg", "de", "fr", "es", "it", "kk", "lt", "lv", "sr", "hr")
+SAMPLE_CHARS = 2_000
+MIN_CONFIDENCE = 0.5
+OVERRIDE_CONFIDENCE = 0.999
+OVERRIDE_MIN_CHARS = 200
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(SUPPORTED + DISTRACTORS))
+    return identifier
+
+
+def detect_language(text: str, hint: str | None = None) -> str:
+    """ISO 639-1 code of ``text``; the declared ``hint`` wins unless the text clearly disagrees."""
+    hint = (hint or "").strip().lower()[:2] or None
+    sample = text[:SAMPLE_CHARS]
+    if not any(ch.isalpha() for ch in sample):
+        return hint or "und"
+    lang, confidence = _identifier().classify(sample)
+    if hint is None:
+        return str(lang) if confidence >= MIN_CONFIDENCE else "und"
+    if lang != hint and confidence >= OVERRIDE_CONFIDENCE and len(sample) >= OVERRIDE_MIN_CHARS:
+        return str(lang)  # e.g. a feed that declares "pl" but carries Russian text
+    return hint
