@@ -14,7 +14,10 @@ from monitor import __version__
 from monitor.cli.app import AppContext, config_option
 from monitor.cli.articles import articles
 from monitor.cli.db import db
+from monitor.cli.eval import eval_command
 from monitor.cli.ingest import ingest
+from monitor.cli.rules import rules
+from monitor.cli.scan import scan
 from monitor.errors import MonitorError
 
 EXIT_REJECTED = 1
@@ -52,5 +55,5 @@ def main(ctx: click.Context, log_level: str | None) -> None:
     app.log_level = log_level.upper() if log_level else None
 
 
-for command in (ingest, articles, db):
+for command in (ingest, articles, db, rules, scan, eval_command):
     main.add_command(command)

@@ -179,6 +179,10 @@ def _border(ctx: RoleContext, view: SentenceView, _arg: str) -> Mention | None:
     return None
 
 
+def _people(ctx: RoleContext, view: SentenceView, _arg: str) -> Mention | None:
+    return next((m for m in _free(ctx, view) if m.kind == "people"), None)
+
+
 def _other(ctx: RoleContext, view: SentenceView, _arg: str) -> Mention | None:
     free = _free(ctx, view)
     return free[0] if free else None
@@ -192,6 +196,7 @@ STRATEGIES: dict[str, Callable[[RoleContext, SentenceView, str], Mention | None]
     "nominative": _nominative,
     "place-owner": _place_owner,
     "border": _border,
+    "people": _people,
     "other": _other,
 }
 

@@ -28,7 +28,7 @@ EVENTS: dict[str, tuple[str, ...]] = {
 GROUP_STRATEGIES = frozenset({"attached", "host"})
 WORD_STRATEGIES = frozenset({"after"})
 PLAIN_STRATEGIES = frozenset(
-    {"institution", "nominative", "place-owner", "border", "other", "context", "place"}
+    {"institution", "nominative", "people", "place-owner", "border", "other", "context", "place"}
 )
 
 

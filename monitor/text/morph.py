@@ -96,7 +96,8 @@ class PolishMorphology(Morphology):
             # Negated gerunds/participles ("niewezwania") mean the opposite: never expand to them.
             forms.update(fold(orth) for orth, _l, tag, *_r in generated if ":neg" not in tag)
         lemmas = tuple(dict.fromkeys(fold(lemma.split(":", 1)[0]) for lemma in chosen))
-        return Expansion(frozenset(forms), bool(exact), lemmas or (fold(word),))
+        # A gerund or participle written as a term (wydalenie) is known: it is a form of its verb.
+        return Expansion(frozenset(forms), bool(raw), lemmas or (fold(word),))
 
     def is_nominative(self, form: str) -> bool:
         return any(_has_case(r.tag, "nom") for r in self.readings(form))
