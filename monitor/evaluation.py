@@ -94,7 +94,9 @@ def read_passages(path: Path) -> list[Passage]:
             raise InputError(where, f"unknown label {label!r}")
         title = str(record.get("title") or "").strip()
         text = f"{title}\n{record['text']}" if title else record["text"]
-        passages.append(Passage(str(record.get("id", number)), str(record.get("lang") or ""), label, text))
+        passages.append(
+            Passage(str(record.get("id", number)), str(record.get("lang") or ""), label, text)
+        )
     return passages
 
 

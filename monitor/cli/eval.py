@@ -14,10 +14,20 @@ from monitor.rulebook import Engine
 
 @click.command("eval")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--min-precision", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-              help="Exit 1 if any signal's precision over all languages is below this.")
-@click.option("--min-recall", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-              help="Exit 1 if any signal's recall over all languages is below this.")
+@click.option(
+    "--min-precision",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Exit 1 if any signal's precision over all languages is below this.",
+)
+@click.option(
+    "--min-recall",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Exit 1 if any signal's recall over all languages is below this.",
+)
 @rules_dir_option
 @command_options
 @pass_app
@@ -37,6 +47,7 @@ def eval_command(
     if failing:
         click.secho(
             f"below precision {min_precision} / recall {min_recall}: {', '.join(failing)}",
-            fg="red", err=True,
+            fg="red",
+            err=True,
         )
         raise SystemExit(1)

@@ -20,7 +20,11 @@ from monitor.sources.draft import ArticleDraft, Rejection
 @click.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option(
-    "--format", "fmt", type=click.Choice(["jsonl", "table"]), default="table", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "table"]),
+    default="table",
+    show_default=True,
     help="jsonl: one JSON object per article; table: one row per detection.",
 )
 @click.option("--language", metavar="CODE", help="Language hint for the files, e.g. pl.")

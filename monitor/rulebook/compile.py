@@ -194,10 +194,14 @@ def lint_unknown_terms(book: RuleBook, indexes: dict[str, LanguageIndex]) -> lis
             for terms in loaded.rule.match.groups().values():
                 for term in terms:
                     if term in unknown:
-                        problems.append(Problem(
-                            loaded.path, loaded.line,
-                            f"term {term!r}: {words[term]!r} is not a {lang} dictionary lemma "
-                            "(matches that form only; use =form or prefix* if intended)",
-                            loaded.rule.id, "warning",
-                        ))
+                        problems.append(
+                            Problem(
+                                loaded.path,
+                                loaded.line,
+                                f"term {term!r}: {words[term]!r} is not a {lang} dictionary lemma "
+                                "(matches that form only; use =form or prefix* if intended)",
+                                loaded.rule.id,
+                                "warning",
+                            )
+                        )
     return problems

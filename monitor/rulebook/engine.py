@@ -98,10 +98,10 @@ class Engine:
         result.sentences = len(scan.spans)
         started = time.monotonic()
         for number in range(len(scan.spans)):
-            if number % BUDGET_CHECK_EVERY == BUDGET_CHECK_EVERY - 1:
-                if time.monotonic() - started > self.time_budget_s:
-                    result.over_time = True
-                    break
+            checkpoint = number % BUDGET_CHECK_EVERY == BUDGET_CHECK_EVERY - 1
+            if checkpoint and time.monotonic() - started > self.time_budget_s:
+                result.over_time = True
+                break
             if not explain and not scan.is_hot(number):
                 continue
             self._sentence(index, scan, number, result, explain)
@@ -109,7 +109,11 @@ class Engine:
         return result
 
     def _sentence(
-        self, index: LanguageIndex, scan: ArticleScan, number: int, result: ArticleAnalysis,
+        self,
+        index: LanguageIndex,
+        scan: ArticleScan,
+        number: int,
+        result: ArticleAnalysis,
         explain: bool,
     ) -> None:
         view = scan.view(number)

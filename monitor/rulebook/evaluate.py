@@ -54,7 +54,9 @@ def evaluate_rule(
     for group in rule.groups:
         if group.kind == "none" and spans[group.name]:
             s, e = spans[group.name][0]
-            return RuleMiss(rule, view, f"excluded by 'none' group {group.name}: {_say(view, (s, e))!r}")
+            return RuleMiss(
+                rule, view, f"excluded by 'none' group {group.name}: {_say(view, (s, e))!r}"
+            )
     first_uncounted: RuleHit | None = None
     for trigger in spans[rule.trigger.name]:
         choice = _choose(rule, spans, trigger, any_groups)
@@ -65,7 +67,12 @@ def evaluate_rule(
         ctx = RoleContext(rule, index, scan, view, spans, trigger, set())
         roles = resolve_roles(ctx) if modality != "negated" else {}
         hit = RuleHit(
-            rule, view, modality, why, modality in rule.loaded.rule.modalities, roles,
+            rule,
+            view,
+            modality,
+            why,
+            modality in rule.loaded.rule.modalities,
+            roles,
             tuple(_matched(rule, view, choice, index)),
         )
         if hit.counted:
@@ -121,10 +128,15 @@ def _matched(
             continue
         term = next((t for t in group.term_ids if span in view.by_term.get(t, ())), None)
         first, last = view.tokens[span[0]], view.tokens[span[1] - 1]
-        out.append(MatchedTerm(
-            group.name, index.terms[term].text if term is not None else "@gazetteer", view.text[first.start - view.start : last.end - view.start],
-            first.start, last.end,
-        ))
+        out.append(
+            MatchedTerm(
+                group.name,
+                index.terms[term].text if term is not None else "@gazetteer",
+                view.text[first.start - view.start : last.end - view.start],
+                first.start,
+                last.end,
+            )
+        )
     return out
 
 

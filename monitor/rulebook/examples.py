@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from monitor.rulebook.engine import Engine
@@ -36,14 +37,15 @@ def run_examples(engine: Engine) -> tuple[int, list[ExampleFailure]]:
                 for number, example in enumerate(items):
                     total += 1
                     line = loaded.example_lines.get((lang, kind, number), loaded.line)
-                    why = check_example(engine, loaded, lang, kind, example.text, example.roles)
+                    roles = {str(k): v for k, v in example.roles.items()}
+                    why = check_example(engine, loaded, lang, kind, example.text, roles)
                     if why:
                         failures.append(ExampleFailure(loaded, lang, kind, example.text, line, why))
     return total, failures
 
 
 def check_example(
-    engine: Engine, loaded: LoadedRule, lang: str, kind: str, text: str, roles: dict[str, str]
+    engine: Engine, loaded: LoadedRule, lang: str, kind: str, text: str, roles: Mapping[str, str]
 ) -> str | None:
     """None when the example behaves, else why not."""
     rule_id = loaded.rule.id
@@ -67,5 +69,6 @@ def check_example(
         got = hit.roles.get(role)
         value = got.value if got else None
         if value != expected:
-            wrong.append(f"{role} is {value} ({got.how if got else 'no strategy found one'}), want {expected}")
+            how = got.how if got else "no strategy found one"
+            wrong.append(f"{role} is {value} ({how}), want {expected}")
     return "; ".join(wrong) or None

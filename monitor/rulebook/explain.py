@@ -8,7 +8,9 @@ from monitor.rulebook.scan import SentenceView
 
 def format_explanation(engine: Engine, result: ArticleAnalysis) -> str:
     """Language, then per sentence: tokens with lemmas and terms, countries, rules, roles."""
-    lines = [f"language: {result.lang}" + ("" if result.has_rules else " (no rule book: no detections)")]
+    lines = [
+        f"language: {result.lang}" + ("" if result.has_rules else " (no rule book: no detections)")
+    ]
     if result.note:
         lines.append(f"note: {result.note}")
     scan = result.scan
@@ -44,8 +46,8 @@ def format_explanation(engine: Engine, result: ArticleAnalysis) -> str:
                 f"  rule {hit.rule.loaded.rule.id} ({hit.rule.loaded.rule.event}): HIT, "
                 f"{hit.modality} ({hit.why}) -> {state}"
             )
-            for m in hit.matched:
-                lines.append(f"    {m.group}: {m.text!r} by term {m.term!r}")
+            for term in hit.matched:
+                lines.append(f"    {term.group}: {term.text!r} by term {term.term!r}")
             for role, value in hit.roles.items():
                 extra = f" [{value.countries}]" if value.countries else ""
                 lines.append(f"    {role} = {value.value}{extra} via {value.how}")

@@ -39,7 +39,11 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}"
-        return f"{where}: rule {self.rule}: {self.message}" if self.rule else f"{where}: {self.message}"
+        return (
+            f"{where}: rule {self.rule}: {self.message}"
+            if self.rule
+            else f"{where}: {self.message}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +117,8 @@ def load_rulebook(root: Path) -> RuleBook:
             version = hashlib.sha256(raw).hexdigest()[:16]
             rules.extend(_rules(data, shown, version, problems))
     _check_unique_ids(rules, problems)
-    for loaded in rules:
-        problems.extend(_lint_examples(loaded))
+    for rule in rules:
+        problems.extend(_lint_examples(rule))
     return RuleBook(
         root=root,
         rules=tuple(rules),
@@ -152,8 +156,13 @@ def _read(path: Path, shown: str, raw: bytes, problems: list[Problem]) -> Any:
 
 
 def _model(
-    model: type[BaseModel], value: Any, top: Any, shown: str, rule: str | None,
-    problems: list[Problem], prefix: tuple[int | str, ...] = (),
+    model: type[BaseModel],
+    value: Any,
+    top: Any,
+    shown: str,
+    rule: str | None,
+    problems: list[Problem],
+    prefix: tuple[int | str, ...] = (),
 ) -> BaseModel | None:
     try:
         return model.model_validate(value)
@@ -176,7 +185,9 @@ def _model(
 def _rules(data: LineDict, shown: str, version: str, problems: list[Problem]) -> list[LoadedRule]:
     unknown = [k for k in data if k != "rules"]
     for key in unknown:
-        problems.append(Problem(shown, data.key_lines[key], f"unknown key {key!r} (expected 'rules')"))
+        problems.append(
+            Problem(shown, data.key_lines[key], f"unknown key {key!r} (expected 'rules')")
+        )
     items = data.get("rules")
     if not isinstance(items, LineList) or not items:
         problems.append(Problem(shown, data.line, "expected 'rules': a non-empty list of rules"))
@@ -214,8 +225,12 @@ def _check_unique_ids(rules: list[LoadedRule], problems: list[Problem]) -> None:
         other = first.setdefault(loaded.rule.id, loaded)
         if other is not loaded:
             problems.append(
-                Problem(loaded.path, loaded.line, f"duplicate id (first at {other.path}:{other.line})",
-                        loaded.rule.id)
+                Problem(
+                    loaded.path,
+                    loaded.line,
+                    f"duplicate id (first at {other.path}:{other.line})",
+                    loaded.rule.id,
+                )
             )
 
 
@@ -226,15 +241,22 @@ def _lint_examples(loaded: LoadedRule) -> list[Problem]:
         hits = len(examples.hit) if examples else 0
         misses = len(examples.miss) if examples else 0
         if hits < MIN_EXAMPLES or misses < MIN_EXAMPLES:
-            out.append(Problem(
-                loaded.path, loaded.line,
-                f"language {lang!r}: {hits} hit and {misses} miss examples "
-                f"(want at least {MIN_EXAMPLES} of each)", loaded.rule.id, "warning",
-            ))
+            out.append(
+                Problem(
+                    loaded.path,
+                    loaded.line,
+                    f"language {lang!r}: {hits} hit and {misses} miss examples "
+                    f"(want at least {MIN_EXAMPLES} of each)",
+                    loaded.rule.id,
+                    "warning",
+                )
+            )
     return out
 
 
-def _countries(data: LineDict, shown: str, problems: list[Problem]) -> dict[str, dict[str, CountryNames]]:
+def _countries(
+    data: LineDict, shown: str, problems: list[Problem]
+) -> dict[str, dict[str, CountryNames]]:
     out: dict[str, dict[str, CountryNames]] = {}
     table = data.get("countries")
     if not isinstance(table, LineDict):
@@ -251,7 +273,9 @@ def _countries(data: LineDict, shown: str, problems: list[Problem]) -> dict[str,
         out[code] = {}
         for lang, names in langs.items():
             if lang not in LANGUAGES:
-                problems.append(Problem(shown, langs.key_lines[lang], f"{code}: unknown language {lang!r}"))
+                problems.append(
+                    Problem(shown, langs.key_lines[lang], f"{code}: unknown language {lang!r}")
+                )
                 continue
             model = _model(CountryNames, names, names, shown, None, problems)
             if isinstance(model, CountryNames):

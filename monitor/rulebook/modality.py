@@ -23,7 +23,9 @@ def modality_of(
         return None
 
     def say(span: TokenSpan) -> str:
-        return view.text[view.tokens[span[0]].start - view.start : view.tokens[span[1] - 1].end - view.start]
+        return view.text[
+            view.tokens[span[0]].start - view.start : view.tokens[span[1] - 1].end - view.start
+        ]
 
     negation = _negation(view, start, matched)
     if negation is not None:

@@ -53,4 +53,14 @@ def finding_row(article_id: str, finding: Finding) -> list[str]:
     ]
 
 
-ROW_HEADERS = ["article", "lang", "event", "modality", "actor", "target", "subject", "place", "evidence"]
+ROW_HEADERS = [
+    "article",
+    "lang",
+    "event",
+    "modality",
+    "actor",
+    "target",
+    "subject",
+    "place",
+    "evidence",
+]

@@ -41,10 +41,7 @@ def resolve_roles(ctx: RoleContext) -> dict[str, RoleValue]:
     """Every role the rule names, in the order written, strategies tried in order."""
     filled: dict[str, RoleValue] = {}
     for role, strategies in ctx.rule.loaded.rule.roles.items():
-        if role == "place":
-            value = _place(ctx, strategies, filled)
-        else:
-            value = _country(ctx, strategies)
+        value = _place(ctx, strategies, filled) if role == "place" else _country(ctx, strategies)
         if value is not None:
             filled[role] = value
             if role != "place":
@@ -70,14 +67,24 @@ def _from_context(ctx: RoleContext, strategies: list[str]) -> RoleValue | None:
     for number in range(ctx.view.number - 1, max(-1, ctx.view.number - 1 - CONTEXT_SENTENCES), -1):
         view = ctx.scan.view(number)
         spans = _group_spans(ctx.rule, view)
-        inner = RoleContext(ctx.rule, ctx.index, ctx.scan, view, spans, (len(view.tokens), len(view.tokens)), ctx.taken)
+        inner = RoleContext(
+            ctx.rule,
+            ctx.index,
+            ctx.scan,
+            view,
+            spans,
+            (len(view.tokens), len(view.tokens)),
+            ctx.taken,
+        )
         for strategy in strategies:
             name, _, arg = strategy.partition(" ")
             if name in {"other", "nominative"}:
                 continue  # too loose to reach across sentences
             mention = STRATEGIES[name](inner, view, arg) if name in STRATEGIES else None
             if mention is not None:
-                return RoleValue(mention.code, f"context (sentence {number + 1}) {strategy}: {mention.text!r}")
+                return RoleValue(
+                    mention.code, f"context (sentence {number + 1}) {strategy}: {mention.text!r}"
+                )
     return None
 
 
@@ -105,13 +112,13 @@ def _bound_to(ctx: RoleContext, view: SentenceView, spans: Sequence[TokenSpan]) 
                 return m
         for m in free:
             gap = s - m.end
-            if 0 <= gap < ATTACH_BEFORE and (gap == 0 or m.kind == "adjectives"):
-                if not any(_is_prep(view, p) for p in range(m.end, s)):
-                    return m
+            close = 0 <= gap < ATTACH_BEFORE and (gap == 0 or m.kind == "adjectives")
+            if close and not any(_is_prep(view, p) for p in range(m.end, s)):
+                return m
         for m in free:
-            if e <= m.start and m.start - e <= ATTACH_AFTER - 1:
-                if not any(_is_prep(view, p) for p in range(e, m.start)):
-                    return m
+            close = e <= m.start and m.start - e <= ATTACH_AFTER - 1
+            if close and not any(_is_prep(view, p) for p in range(e, m.start)):
+                return m
     return None
 
 
@@ -169,7 +176,7 @@ def _place_owner(ctx: RoleContext, view: SentenceView, _arg: str) -> Mention | N
 
 def _border(ctx: RoleContext, view: SentenceView, _arg: str) -> Mention | None:
     free = _free(ctx, view)
-    for s, e in view.cues.get("border", []):
+    for _s, e in view.cues.get("border", []):
         after = [m for m in free if e <= m.start <= e + 4]
         for m in after:
             if m.start > 0 and view.cue_at("border_with", m.start - 1):
@@ -201,7 +208,9 @@ STRATEGIES: dict[str, Callable[[RoleContext, SentenceView, str], Mention | None]
 }
 
 
-def _place(ctx: RoleContext, strategies: Sequence[str], filled: dict[str, RoleValue]) -> RoleValue | None:
+def _place(
+    ctx: RoleContext, strategies: Sequence[str], filled: dict[str, RoleValue]
+) -> RoleValue | None:
     for strategy in strategies:
         if strategy == "place":
             for p in ctx.view.places:

@@ -154,9 +154,14 @@ def _outermost(mentions: list[Mention]) -> list[Mention]:
     out: list[Mention] = []
     for m in sorted(mentions, key=lambda m: _KIND_ORDER.get(m.kind, 9)):
         inside = any(
-            o is not m and o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
+            o is not m
+            and o.start <= m.start
+            and m.end <= o.end
+            and (o.end - o.start) > (m.end - m.start)
             for o in mentions
         )
-        if not inside and not any(o.start == m.start and o.end == m.end and o.code == m.code for o in out):
+        if not inside and not any(
+            o.start == m.start and o.end == m.end and o.code == m.code for o in out
+        ):
             out.append(m)
     return out

@@ -30,9 +30,8 @@ def parse_term(text: str) -> tuple[Word, ...]:
     if raw.startswith("@"):
         name = raw[1:]
         if name not in CLASSES:
-            raise ValueError(
-                f"unknown gazetteer class {raw!r} (known: {', '.join('@' + c for c in sorted(CLASSES))})"
-            )
+            known = ", ".join("@" + c for c in sorted(CLASSES))
+            raise ValueError(f"unknown gazetteer class {raw!r} (known: {known})")
         return (Word("class", name, raw),)
     words = tuple(_parse_word(part, raw) for part in raw.split())
     if all(w.kind == "any" for w in words):

@@ -35,15 +35,17 @@ class LineList(list[Any]):
 class StrictLoader(yaml.SafeLoader):
     """SafeLoader that rejects aliases, anchors and duplicate keys."""
 
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise YamlProblem(event.start_mark.line + 1, "YAML aliases (*name) are not allowed")
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise YamlProblem(event.start_mark.line + 1, f"YAML anchors (&{anchor}) are not allowed")
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            raise YamlProblem(
+                event.start_mark.line + 1, f"YAML anchors (&{anchor}) are not allowed"
+            )
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader: StrictLoader, node: MappingNode) -> LineDict:
@@ -58,9 +60,7 @@ def _construct_mapping(loader: StrictLoader, node: MappingNode) -> LineDict:
         if not isinstance(key, str):
             raise YamlProblem(line, f"key {key!r} must be a string")
         if key in data:
-            raise YamlProblem(
-                line, f"duplicate key {key!r} (first on line {data.key_lines[key]})"
-            )
+            raise YamlProblem(line, f"duplicate key {key!r} (first on line {data.key_lines[key]})")
         data[key] = loader.construct_object(value_node, deep=True)
         data.key_lines[key] = line
     return data
@@ -73,14 +73,14 @@ def _construct_sequence(loader: StrictLoader, node: SequenceNode) -> LineList:
     return data
 
 
-StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)  # type: ignore[arg-type]
-StrictLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)  # type: ignore[arg-type]
+StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+StrictLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
 def read_yaml(text: str) -> Any:
     """Parse one YAML document strictly; raises ``YamlProblem`` with the line."""
     try:
-        return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader is a SafeLoader
+        return yaml.load(text, Loader=StrictLoader)
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as exc:

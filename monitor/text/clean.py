@@ -11,7 +11,10 @@ MAX_CHARS = 200_000  # per-article budget: longer text is cut (and reported as t
 _TAG_HINT = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*|/[a-zA-Z][a-zA-Z0-9]*|!--)[^<>]{0,2000}>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _BLOCK_TAGS = frozenset(
-    "p div br li ul ol h1 h2 h3 h4 h5 h6 tr table blockquote section article header footer".split()
+    {
+        *("p", "div", "br", "li", "ul", "ol", "tr", "table", "blockquote"),
+        *("h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header", "footer"),
+    }
 )
 _SKIP_TAGS = frozenset({"script", "style", "noscript"})
 

@@ -7,7 +7,7 @@ dict lookup; ``lemmas`` and ``readings`` are for tokens on demand and are cached
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from monitor.text.tokens import fold
@@ -159,9 +159,13 @@ class EnglishMorphology(Morphology):
 
         word = form[:-2] if form.endswith(("'s", "’s")) else form
         lemma = fold(simplemma.lemmatize(word, lang="en"))
-        return (Reading(lemma, "lemma"),) if lemma == fold(word) else (
-            Reading(lemma, "lemma"),
-            Reading(fold(word), "form"),
+        return (
+            (Reading(lemma, "lemma"),)
+            if lemma == fold(word)
+            else (
+                Reading(lemma, "lemma"),
+                Reading(fold(word), "form"),
+            )
         )
 
     def expand(self, word: str) -> Expansion:
@@ -173,7 +177,7 @@ class EnglishMorphology(Morphology):
         return Expansion(frozenset({fold(word)}), known, (fold(word),))
 
 
-@lru_cache(maxsize=None)
+@cache
 def morphology_for(lang: str) -> Morphology:
     """The (shared, cached) morphology of a language; a plain one when none is bundled."""
     if lang == "pl":
