@@ -7,6 +7,7 @@ import click
 from monitor.cli.app import AppContext, command_options, pass_app
 from monitor.config import FilesSource
 from monitor.pipeline import IngestReport, ingest_files_source
+from monitor.rulebook import Engine, load_rulebook, resolve_rules_dir
 
 CLI_SOURCE_NAME = "cli"
 
@@ -51,13 +52,17 @@ def ingest(
             sources = [s for s in sources if s.name in source_names]
         sources = [s for s in sources if s.enabled]
     store = app.store()
+    book = load_rulebook(resolve_rules_dir(settings.rules_dir))
+    for problem in book.errors:
+        click.secho(f"rules: {problem}", err=True, fg="yellow")
+    engine = Engine(book)
     total = IngestReport()
     for source in sources:
-        report = ingest_files_source(store, source)
+        report = ingest_files_source(store, source, engine)
         total.merge(report)
         click.echo(
             f"{source.name}: {report.new} new, {report.known} known, "
-            f"{len(report.rejected)} rejected"
+            f"{len(report.rejected)} rejected, {report.detections} detections"
         )
     for rejection in total.rejected:
         click.secho(f"rejected: {rejection}", err=True, fg="yellow")
