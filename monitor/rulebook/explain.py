@@ -26,7 +26,7 @@ def format_explanation(engine: Engine, result: ArticleAnalysis) -> str:
                 term_at.setdefault(s, []).append(index.terms[term_id].text)
         tokens = []
         for position, token in enumerate(view.tokens):
-            lemmas = "|".join(index.morph.lemmas(token.form))
+            lemmas = "|".join(index.morph.lemmas(token.text))
             terms = f" {{{'; '.join(term_at[position])}}}" if position in term_at else ""
             tokens.append(f"{token.text}[{lemmas}]{terms}")
         lines.append("  tokens: " + " ".join(tokens))

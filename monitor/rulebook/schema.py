@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from monitor.rulebook.terms import parse_term
 
@@ -50,7 +58,13 @@ class Examples(Frozen):
     miss: tuple[Annotated[Example, BeforeValidator(_example_from_str)], ...] = ()
 
 
-Terms = tuple[str, ...]
+def _check_term(value: str) -> str:
+    parse_term(value)
+    return value
+
+
+Term = Annotated[str, AfterValidator(_check_term)]
+Terms = tuple[Term, ...]
 
 
 class Match(Frozen):
@@ -61,12 +75,10 @@ class Match(Frozen):
 
     @field_validator("all", "any", "none")
     @classmethod
-    def _check_terms(cls, groups: dict[str, Terms]) -> dict[str, Terms]:
+    def _check_groups(cls, groups: dict[str, Terms]) -> dict[str, Terms]:
         for name, terms in groups.items():
             if not terms:
                 raise ValueError(f"group {name!r} has no terms")
-            for term in terms:
-                parse_term(term)
         return groups
 
     @model_validator(mode="after")

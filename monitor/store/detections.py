@@ -44,7 +44,13 @@ def store_findings(
             evidence_end=f.end,
             matched=json.dumps(
                 [
-                    {"group": m.group, "term": m.term, "text": m.text, "start": m.start, "end": m.end}
+                    {
+                        "group": m.group,
+                        "term": m.term,
+                        "text": m.text,
+                        "start": m.start,
+                        "end": m.end,
+                    }
                     for m in f.matched
                 ],
                 ensure_ascii=False,

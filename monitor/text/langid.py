@@ -10,7 +10,9 @@ SUPPORTED = ("pl", "en", "ru", "uk")
 DISTRACTORS = ("cs", "sk", "be", "bg", "de", "fr", "es", "it", "kk", "lt", "lv", "sr", "hr")
 SAMPLE_CHARS = 2_000
 MIN_CONFIDENCE = 0.5
-OVERRIDE_CONFIDENCE = 0.999
+OVERRIDE_CONFIDENCE = 0.99
+SAME_SCRIPT_CONFIDENCE = 0.9999
+CYRILLIC = frozenset({"ru", "uk", "be", "bg", "kk", "sr"})
 OVERRIDE_MIN_CHARS = 200
 
 
@@ -32,6 +34,13 @@ def detect_language(text: str, hint: str | None = None) -> str:
     lang, confidence = _identifier().classify(sample)
     if hint is None:
         return str(lang) if confidence >= MIN_CONFIDENCE else "und"
-    if lang != hint and confidence >= OVERRIDE_CONFIDENCE and len(sample) >= OVERRIDE_MIN_CHARS:
-        return str(lang)  # e.g. a feed that declares "pl" but carries Russian text
-    return hint
+    if lang == hint or len(sample) < OVERRIDE_MIN_CHARS:
+        return hint
+    # A feed that declares "pl" but carries Russian text: another script is easy to trust;
+    # a close neighbour in the same script (pl/cs, ru/uk) must be near certain.
+    needed = OVERRIDE_CONFIDENCE if _script(lang) != _script(hint) else SAME_SCRIPT_CONFIDENCE
+    return str(lang) if confidence >= needed else hint
+
+
+def _script(lang: str) -> str:
+    return "cyrl" if lang in CYRILLIC else "latn"
