@@ -1,7 +1,7 @@
 """Compile a rule book per language: every term expanded to its forms, indexed for lookup.
 
-The hot path of matching is a set test of a sentence's folded word forms against
-``hot_forms`` (the forms of every rule term); only sentences that pass are looked at closely.
+The hot path of matching is a set intersection of a sentence's folded word forms with
+``hot_forms``; only sentences where some rule could match are looked at closely.
 """
 
 from __future__ import annotations
@@ -61,9 +61,15 @@ class LanguageIndex:
     lemma_keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     prefixes: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     starts: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    hot_forms: set[str] = field(default_factory=set)
-    hot_lemmas: set[str] = field(default_factory=set)
+    hot_forms: frozenset[str] = frozenset()
+    hot_lemmas: frozenset[str] = frozenset()
     hot_prefixes: tuple[str, ...] = ()
+    form_groups: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    lemma_groups: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    prefix_groups: list[tuple[str, int]] = field(default_factory=list)
+    group_rule: list[int] = field(default_factory=list)
+    rule_needs: list[int] = field(default_factory=list)
+    class_only: tuple[int, ...] = ()
     rules: list[CompiledRule] = field(default_factory=list)
     trigger_rules: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     class_rules: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
@@ -158,28 +164,42 @@ def _add_rule(index: LanguageIndex, loaded: LoadedRule) -> None:
 
 
 def _index_hot_forms(index: LanguageIndex) -> None:
-    """Forms whose presence makes a sentence worth a close look: rule trigger terms."""
-    hot_keys: set[str] = set()
-    class_triggered = bool(index.class_rules)
-    for term_id in index.trigger_rules:
-        key = index.terms[term_id].keys[0]
-        word = index.terms[term_id].words[0]
-        if key is None:
-            continue
-        if word.kind == "prefix":
-            index.hot_prefixes = (*index.hot_prefixes, word.value)
-        else:
-            hot_keys.add(key)
-            if not index.morph.generates and word.kind == "lemma":
-                index.hot_lemmas.add(word.value)
-    if class_triggered:  # a rule triggered by @country/@place: gazetteer terms are hot too
-        for term_id in [*index.countries, *index.places]:
-            key = index.terms[term_id].keys[0]
-            if key is not None:
-                hot_keys.add(key)
-            if index.terms[term_id].words[0].kind == "prefix":
-                index.hot_prefixes = (*index.hot_prefixes, index.terms[term_id].words[0].value)
-    index.hot_forms = {form for form, keys in index.form_keys.items() if keys & hot_keys}
+    """The pre-check: which forms serve which ``all`` group of which rule.
+
+    A sentence is looked at closely only when, for some rule, every ``all`` group has one
+    of its forms in the sentence (phrases by their first word; gazetteer classes count as
+    present). It is a set intersection per sentence, whatever the number of rules.
+    """
+    form_groups: dict[str, list[int]] = defaultdict(list)
+    lemma_groups: dict[str, list[int]] = defaultdict(list)
+    for number, rule in enumerate(index.rules):
+        needs = 0
+        for group in rule.groups:
+            if group.kind != "all" or group.classes:
+                continue
+            gid = len(index.group_rule)
+            index.group_rule.append(number)
+            needs += 1
+            keys = set()
+            for term_id in group.term_ids:
+                word, key = index.terms[term_id].words[0], index.terms[term_id].keys[0]
+                if word.kind == "prefix":
+                    index.prefix_groups.append((word.value, gid))
+                elif key is not None:
+                    keys.add(key)
+                    if not index.morph.generates and word.kind == "lemma":
+                        lemma_groups[word.value].append(gid)
+            for form, form_keys in index.form_keys.items():
+                if form_keys & keys:
+                    form_groups[form].append(gid)
+        index.rule_needs.append(needs)
+    index.class_only = tuple(r for r, needs in enumerate(index.rule_needs) if needs == 0)
+    index.form_groups = {f: tuple(g) for f, g in form_groups.items()}
+    index.lemma_groups = {f: tuple(g) for f, g in lemma_groups.items()}
+    index.hot_forms = frozenset(index.form_groups)
+    index.hot_lemmas = frozenset(index.lemma_groups)
+    index.hot_prefixes = tuple(p for p, _g in index.prefix_groups)
+    index.morph.lemmas("a")  # load the dictionary now, not in the first article
 
 
 def lint_unknown_terms(book: RuleBook, indexes: dict[str, LanguageIndex]) -> list[Problem]:

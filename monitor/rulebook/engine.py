@@ -10,7 +10,7 @@ from monitor.rulebook.evaluate import MatchedTerm, RuleHit, RuleMiss, evaluate_r
 from monitor.rulebook.loader import RuleBook
 from monitor.rulebook.scan import ArticleScan
 from monitor.text.clean import MAX_CHARS, clean_text
-from monitor.text.langid import detect_language
+from monitor.text.langid import detect_language, load_model
 
 TIME_BUDGET_S = 2.0  # per article; beyond it the rest of the text is skipped and reported
 BUDGET_CHECK_EVERY = 64  # sentences
@@ -76,6 +76,7 @@ class Engine:
         self.time_budget_s = time_budget_s
         self._languages = book.languages()
         self._indexes: dict[str, LanguageIndex] = {}
+        load_model()
 
     def index(self, lang: str) -> LanguageIndex:
         index = self._indexes.get(lang)
@@ -102,9 +103,12 @@ class Engine:
             if checkpoint and time.monotonic() - started > self.time_budget_s:
                 result.over_time = True
                 break
-            if not explain and not scan.is_hot(number):
+            if explain:
+                self._sentence(index, scan, number, result, explain, None)
                 continue
-            self._sentence(index, scan, number, result, explain)
+            candidates = scan.candidates(number)
+            if candidates:
+                self._sentence(index, scan, number, result, explain, candidates)
         result.findings = _dedupe(result.findings)
         return result
 
@@ -115,15 +119,17 @@ class Engine:
         number: int,
         result: ArticleAnalysis,
         explain: bool,
+        rules: list[int] | None,
     ) -> None:
         view = scan.view(number)
-        candidates: set[int] = set()
-        for term_id in view.by_term:
-            candidates.update(index.trigger_rules.get(term_id, ()))
-        if view.mentions:
-            candidates.update(index.class_rules.get("country", ()))
-        if view.places:
-            candidates.update(index.class_rules.get("place", ()))
+        candidates: set[int] = set(rules or ())
+        if rules is None:  # explain: every rule whose trigger occurs, to say why it missed
+            for term_id in view.by_term:
+                candidates.update(index.trigger_rules.get(term_id, ()))
+            if view.mentions:
+                candidates.update(index.class_rules.get("country", ()))
+            if view.places:
+                candidates.update(index.class_rules.get("place", ()))
         for number_ in sorted(candidates):
             rule = index.rules[number_]
             outcome = evaluate_rule(rule, view, scan, index)

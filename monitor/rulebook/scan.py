@@ -62,22 +62,36 @@ class ArticleScan:
         self._folded = folded if len(folded) == len(text) else None
         self._views: dict[int, SentenceView] = {}
 
-    def is_hot(self, number: int) -> bool:
-        """Whether the sentence holds any rule trigger form: a set test, no objects built."""
+    def candidates(self, number: int) -> list[int]:
+        """Rules that could match the sentence: every ``all`` group has a form in it.
+
+        A set intersection and a few dict lookups; no token objects are built.
+        """
         start, end = self.spans[number]
         index = self.index
         if self._folded is not None:
             forms = WORD.findall(self._folded, start, end)
         else:
             forms = [fold(w) for w in WORD.findall(self.text, start, end)]
-        if not index.hot_forms.isdisjoint(forms):
-            return True
-        if index.hot_prefixes and any(f.startswith(index.hot_prefixes) for f in forms):
-            return True
+        gids: set[int] = set()
+        for form in index.hot_forms.intersection(forms):
+            gids.update(index.form_groups[form])
         if index.hot_lemmas:
             lemmas = index.morph.lemmas
-            return any(not index.hot_lemmas.isdisjoint(lemmas(f)) for f in forms)
-        return False
+            for form in forms:
+                for lemma in index.hot_lemmas.intersection(lemmas(form)):
+                    gids.update(index.lemma_groups[lemma])
+        if index.prefix_groups:
+            for prefix, gid in index.prefix_groups:
+                if any(f.startswith(prefix) for f in forms):
+                    gids.add(gid)
+        if not gids and not index.class_only:
+            return []
+        satisfied: dict[int, int] = dict.fromkeys(index.class_only, 0)
+        for gid in gids:
+            rule = index.group_rule[gid]
+            satisfied[rule] = satisfied.get(rule, 0) + 1
+        return sorted(r for r, n in satisfied.items() if n >= index.rule_needs[r])
 
     def view(self, number: int) -> SentenceView:
         """The close look at one sentence (built once)."""
