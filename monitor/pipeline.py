@@ -85,7 +85,14 @@ def _store_batch(
         for article in new:
             if engine is None:
                 continue
-            result = engine.analyse(article.text, article.lang)
+            try:
+                result = engine.analyse(article.text, article.lang)
+            except Exception as exc:  # one article that trips the analyser never loses the batch
+                log.exception("analysis failed article=%s", article.id)
+                report.notes.append(
+                    f"article {article.id} ({article.origin}): analysis failed: {exc}"
+                )
+                continue
             rows = store_findings(session, article, result.lang, result.findings)
             report.detections += len(rows)
             if result.note:

@@ -6,6 +6,7 @@ dict lookup; ``lemmas`` and ``readings`` are for tokens on demand and are cached
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -123,6 +124,7 @@ class SlavicMorphology(Morphology):
     def __init__(self, lang: str) -> None:
         import pymorphy3
 
+        logging.getLogger("pymorphy3").setLevel(logging.WARNING)  # it logs every dictionary load
         self.lang = lang
         self._m: Any = pymorphy3.MorphAnalyzer(lang=lang)
 
