@@ -96,7 +96,7 @@ def test_unknown_signal_and_unknown_event(tmp_path: Path) -> None:
         f"{root / 'pl/a.yaml'}:4: rule pl-test-summons: signal: Input should be"
     )
     assert errors[1] == (
-        f"{root / 'pl/b.yaml'}:2: rule pl-test-two: event 'hailstorm' is not an event of "
+        f"{root / 'pl/b.yaml'}:5: rule pl-test-two: event 'hailstorm' is not an event of "
         "ambassador_dispute (expulsion_demand, expulsion, summons, recall, replacement_request, "
         "downgrade, threat)"
     )
@@ -134,7 +134,7 @@ def test_bad_term_and_bad_role_strategy_are_errors(tmp_path: Path) -> None:
     )
     assert "no regular expressions" in errors[0]
     assert errors[1] == (
-        f"{root / 'pl/b.yaml'}:2: rule pl-test-two: roles.target: 'attached nothing' "
+        f"{root / 'pl/b.yaml'}:15: rule pl-test-two: roles.target: 'attached nothing' "
         "names no group of this rule's match"
     )
 

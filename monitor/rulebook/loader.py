@@ -178,8 +178,17 @@ def _model(
                 message = f"missing field {loc[-1]!r}"
             elif where:
                 message = f"{where}: {message}"
+            else:
+                loc = _location_in(message)  # a whole-rule check: point at the key it names
             problems.append(Problem(shown, line_of(top, prefix + loc, base), message, rule))
         return None
+
+
+def _location_in(message: str) -> tuple[str, ...]:
+    head = message.split(":", 1)[0].split(" ", 1)[0]
+    if head.startswith("roles."):
+        return ("roles", head.removeprefix("roles."))
+    return (head,) if head in {"event", "examples"} else ()
 
 
 def _rules(data: LineDict, shown: str, version: str, problems: list[Problem]) -> list[LoadedRule]:
