@@ -134,7 +134,7 @@ def test_bad_term_and_bad_role_strategy_are_errors(tmp_path: Path) -> None:
     )
     assert "no regular expressions" in errors[0]
     assert errors[1] == (
-        f"{root / 'pl/b.yaml'}:15: rule pl-test-two: roles.target: 'attached nothing' "
+        f"{root / 'pl/b.yaml'}:13: rule pl-test-two: roles.target: 'attached nothing' "
         "names no group of this rule's match"
     )
 
