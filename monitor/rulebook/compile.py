@@ -61,15 +61,14 @@ class LanguageIndex:
     lemma_keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     prefixes: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     starts: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    single_starts: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    key_cache: dict[str, frozenset[str]] = field(default_factory=dict)
     hot_forms: frozenset[str] = frozenset()
     hot_lemmas: frozenset[str] = frozenset()
-    hot_prefixes: tuple[str, ...] = ()
-    form_groups: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    lemma_groups: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    prefix_groups: list[tuple[str, int]] = field(default_factory=list)
-    group_rule: list[int] = field(default_factory=list)
-    rule_needs: list[int] = field(default_factory=list)
-    class_only: tuple[int, ...] = ()
+    anchor_forms: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    anchor_lemmas: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    anchor_prefixes: list[tuple[str, int]] = field(default_factory=list)
+    pre_groups: list[tuple[PreGroup, ...]] = field(default_factory=list)
     rules: list[CompiledRule] = field(default_factory=list)
     trigger_rules: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     class_rules: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
@@ -91,7 +90,9 @@ class LanguageIndex:
         self.terms.append(term)
         self._by_text[key] = term.id
         first = keys[0]
-        if first is not None:
+        if first is not None and len(keys) == 1 and not case_sensitive:
+            self.single_starts[first].append(term.id)  # matched without a closer look
+        elif first is not None:
             self.starts[first].append(term.id)
         return term.id
 
@@ -163,43 +164,83 @@ def _add_rule(index: LanguageIndex, loaded: LoadedRule) -> None:
         index.class_rules[cls].append(number)
 
 
-def _index_hot_forms(index: LanguageIndex) -> None:
-    """The pre-check: which forms serve which ``all`` group of which rule.
+@dataclass(frozen=True, slots=True)
+class PreGroup:
+    """What the pre-check knows of one required group: its forms, lemmas and prefixes."""
 
-    A sentence is looked at closely only when, for some rule, every ``all`` group has one
-    of its forms in the sentence (phrases by their first word; gazetteer classes count as
-    present). It is a set intersection per sentence, whatever the number of rules.
+    forms: frozenset[str]
+    lemmas: frozenset[str]
+    prefixes: tuple[str, ...]
+
+    def present(self, forms: frozenset[str], lemmas: frozenset[str], joined: str) -> bool:
+        if not self.forms.isdisjoint(forms) or not self.lemmas.isdisjoint(lemmas):
+            return True
+        return any("\n" + p in joined for p in self.prefixes)
+
+
+def _index_hot_forms(index: LanguageIndex) -> None:
+    """The pre-check: a sentence is looked at closely only if some rule could match it.
+
+    Every ``all`` group (and one of the ``any`` groups) of a rule must have one of its forms
+    in the sentence (a phrase by its longest word, a gazetteer class by its names). Each rule
+    is indexed under its rarest group, its anchor; the others are tested only for the rules
+    whose anchor occurs. So the cost follows the anchors found, not the number of rules.
     """
-    form_groups: dict[str, list[int]] = defaultdict(list)
-    lemma_groups: dict[str, list[int]] = defaultdict(list)
+    forms_of: dict[str, list[str]] = defaultdict(list)
+    for form, form_keys in index.form_keys.items():
+        for form_key in form_keys:
+            forms_of[form_key].append(form)
+    anchor_forms: dict[str, list[int]] = defaultdict(list)
+    anchor_lemmas: dict[str, list[int]] = defaultdict(list)
     for number, rule in enumerate(index.rules):
-        needs = 0
-        for group in rule.groups:
-            if group.kind != "all" or group.classes:
-                continue
-            gid = len(index.group_rule)
-            index.group_rule.append(number)
-            needs += 1
-            keys = set()
-            for term_id in group.term_ids:
-                word, key = index.terms[term_id].words[0], index.terms[term_id].keys[0]
-                if word.kind == "prefix":
-                    index.prefix_groups.append((word.value, gid))
-                elif key is not None:
-                    keys.add(key)
-                    if not index.morph.generates and word.kind == "lemma":
-                        lemma_groups[word.value].append(gid)
-            for form, form_keys in index.form_keys.items():
-                if form_keys & keys:
-                    form_groups[form].append(gid)
-        index.rule_needs.append(needs)
-    index.class_only = tuple(r for r, needs in enumerate(index.rule_needs) if needs == 0)
-    index.form_groups = {f: tuple(g) for f, g in form_groups.items()}
-    index.lemma_groups = {f: tuple(g) for f, g in lemma_groups.items()}
-    index.hot_forms = frozenset(index.form_groups)
-    index.hot_lemmas = frozenset(index.lemma_groups)
-    index.hot_prefixes = tuple(p for p, _g in index.prefix_groups)
+        required = [[g] for g in rule.groups if g.kind == "all"]
+        alternatives = [g for g in rule.groups if g.kind == "any"]
+        if alternatives:
+            required.append(alternatives)  # one pre-check group: any of them will do
+        pre = [_pre_group(index, groups, forms_of) for groups in required]
+        anchor = min(pre, key=lambda g: len(g.forms) + len(g.lemmas) + 50 * len(g.prefixes))
+        for form in anchor.forms:
+            anchor_forms[form].append(number)
+        for lemma in anchor.lemmas:
+            anchor_lemmas[lemma].append(number)
+        index.anchor_prefixes.extend((p, number) for p in anchor.prefixes)
+        index.pre_groups.append(tuple(g for g in pre if g is not anchor))
+    index.anchor_forms = {f: tuple(r) for f, r in anchor_forms.items()}
+    index.anchor_lemmas = {f: tuple(r) for f, r in anchor_lemmas.items()}
+    index.hot_forms = frozenset(index.anchor_forms)
+    index.hot_lemmas = frozenset(index.anchor_lemmas)
     index.morph.lemmas("a")  # load the dictionary now, not in the first article
+
+
+def _pre_group(
+    index: LanguageIndex, groups: list[CompiledGroup], forms_of: dict[str, list[str]]
+) -> PreGroup:
+    term_ids = [t for g in groups for t in g.term_ids]
+    for group in groups:  # @country / @place: any gazetteer name of the class
+        term_ids.extend(index.countries if "country" in group.classes else ())
+        term_ids.extend(index.places if "place" in group.classes else ())
+    forms: set[str] = set()
+    lemmas: set[str] = set()
+    prefixes: set[str] = set()
+    for term_id in term_ids:
+        word, key = _telling_word(index.terms[term_id])
+        if word.kind == "prefix":
+            prefixes.add(word.value)
+        elif key is not None:
+            forms.update(forms_of[key])
+            if not index.morph.generates and word.kind == "lemma":
+                lemmas.add(word.value)
+    return PreGroup(frozenset(forms), frozenset(lemmas), tuple(sorted(prefixes)))
+
+
+def _telling_word(term: CompiledTerm) -> tuple[Word, str | None]:
+    """The word of a phrase the pre-check looks for: the longest, as long words are rare."""
+    best = max(
+        (i for i, w in enumerate(term.words) if w.kind in {"lemma", "form"}),
+        key=lambda i: (len(term.words[i].value), i),
+        default=0,
+    )
+    return term.words[best], term.keys[best]
 
 
 def lint_unknown_terms(book: RuleBook, indexes: dict[str, LanguageIndex]) -> list[Problem]:

@@ -42,8 +42,14 @@ class RuleMiss:
 
 
 def evaluate_rule(
-    rule: CompiledRule, view: SentenceView, scan: ArticleScan, index: LanguageIndex
+    rule: CompiledRule,
+    view: SentenceView,
+    scan: ArticleScan,
+    index: LanguageIndex,
+    *,
+    explain: bool = False,
 ) -> RuleHit | RuleMiss:
+    """The rule's outcome in this sentence; roles are filled for detections (and to explain)."""
     spans = group_spans(rule, view)
     missing = [g.name for g in rule.groups if g.kind == "all" and not spans[g.name]]
     if missing:
@@ -65,13 +71,14 @@ def evaluate_rule(
         matched = {p for s, e in choice.values() for p in range(s, e)}
         modality, why = modality_of(view, trigger, matched, index.morph)
         ctx = RoleContext(rule, index, scan, view, spans, trigger, set())
-        roles = resolve_roles(ctx) if modality != "negated" else {}
+        counted = modality in rule.loaded.rule.modalities
+        roles = resolve_roles(ctx) if counted or (explain and modality != "negated") else {}
         hit = RuleHit(
             rule,
             view,
             modality,
             why,
-            modality in rule.loaded.rule.modalities,
+            counted,
             roles,
             tuple(_matched(rule, view, choice, index)),
         )

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from monitor.rulebook.compile import LanguageIndex
 from monitor.text.tokens import WORD, Token, fold, split_sentences, tokenise
 
-TokenSpan = tuple[int, int]  # token indices [start, end) within a sentence
+TokenSpan = tuple[int, int]
+KEY_CACHE_SIZE = 200_000  # token indices [start, end) within a sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,7 @@ class PlaceMention:
 
 @dataclass
 class SentenceView:
-    """A sentence looked at closely: tokens, term hits, countries, places, cue words."""
+    """A sentence looked at closely: tokens, term hits; countries, places, cues on demand."""
 
     number: int
     start: int
@@ -42,13 +43,50 @@ class SentenceView:
     text: str
     tokens: tuple[Token, ...]
     keys: list[frozenset[str]]
+    index: LanguageIndex
     by_term: dict[int, list[TokenSpan]] = field(default_factory=lambda: defaultdict(list))
-    mentions: list[Mention] = field(default_factory=list)
-    places: list[PlaceMention] = field(default_factory=list)
-    cues: dict[str, list[TokenSpan]] = field(default_factory=lambda: defaultdict(list))
+    _derived: tuple[list[Mention], list[PlaceMention], dict[str, list[TokenSpan]]] | None = None
+
+    @property
+    def mentions(self) -> list[Mention]:
+        return self._derive()[0]
+
+    @property
+    def places(self) -> list[PlaceMention]:
+        return self._derive()[1]
+
+    @property
+    def cues(self) -> dict[str, list[TokenSpan]]:
+        return self._derive()[2]
 
     def cue_at(self, kind: str, position: int) -> bool:
         return any(s <= position < e for s, e in self.cues.get(kind, ()))
+
+    def say(self, span: TokenSpan) -> str:
+        """The text of a token span as written."""
+        first, last = self.tokens[span[0]], self.tokens[span[1] - 1]
+        return self.text[first.start - self.start : last.end - self.start]
+
+    def _derive(self) -> tuple[list[Mention], list[PlaceMention], dict[str, list[TokenSpan]]]:
+        # Only rules whose groups all hit need these: built the first time one asks.
+        if self._derived is None:
+            index = self.index
+            mentions: list[Mention] = []
+            places: list[PlaceMention] = []
+            cues: dict[str, list[TokenSpan]] = defaultdict(list)
+            for term_id, spans in self.by_term.items():
+                for span in spans:
+                    for code, kind in index.countries.get(term_id, ()):
+                        mentions.append(Mention(code, kind, *span, self.say(span)))
+                    for place in index.places.get(term_id, ()):
+                        places.append(PlaceMention(place, *span, self.say(span)))
+                    for cue in index.cue_terms.get(term_id, ()):
+                        cues[cue].append(span)
+            mentions = _outermost(mentions)
+            mentions.sort(key=lambda m: m.start)
+            places.sort(key=lambda p: p.start)
+            self._derived = (mentions, places, cues)
+        return self._derived
 
 
 class ArticleScan:
@@ -73,25 +111,26 @@ class ArticleScan:
             forms = WORD.findall(self._folded, start, end)
         else:
             forms = [fold(w) for w in WORD.findall(self.text, start, end)]
-        gids: set[int] = set()
-        for form in index.hot_forms.intersection(forms):
-            gids.update(index.form_groups[form])
-        if index.hot_lemmas:
-            lemmas = index.morph.lemmas
-            for form in forms:
-                for lemma in index.hot_lemmas.intersection(lemmas(form)):
-                    gids.update(index.lemma_groups[lemma])
-        if index.prefix_groups:
-            for prefix, gid in index.prefix_groups:
-                if any(f.startswith(prefix) for f in forms):
-                    gids.add(gid)
-        if not gids and not index.class_only:
-            return []
-        satisfied: dict[int, int] = dict.fromkeys(index.class_only, 0)
-        for gid in gids:
-            rule = index.group_rule[gid]
-            satisfied[rule] = satisfied.get(rule, 0) + 1
-        return sorted(r for r, n in satisfied.items() if n >= index.rule_needs[r])
+        present = frozenset(forms)
+        if index.hot_lemmas:  # English possessives: "russia's" stands for "russia" too
+            present = present.union(f[:-2] for f in forms if f.endswith("'s"))
+        rules: set[int] = set()
+        for form in index.hot_forms.intersection(present):
+            rules.update(index.anchor_forms[form])
+        lemmas: frozenset[str] = frozenset()
+        if index.hot_lemmas:  # languages matched on lemmas (English)
+            lemmas = frozenset(lemma for form in present for lemma in index.morph.lemmas(form))
+            for lemma in index.hot_lemmas.intersection(lemmas):
+                rules.update(index.anchor_lemmas[lemma])
+        joined = "\n" + "\n".join(present) if index.anchor_prefixes or rules else ""
+        rules.update(r for prefix, r in index.anchor_prefixes if "\n" + prefix in joined)
+        return sorted(
+            r for r in rules if all(g.present(present, lemmas, joined) for g in index.pre_groups[r])
+        )
+
+    @property
+    def viewed(self) -> int:
+        return len(self._views)
 
     def view(self, number: int) -> SentenceView:
         """The close look at one sentence (built once)."""
@@ -102,21 +141,43 @@ class ArticleScan:
 
     def _build(self, number: int) -> SentenceView:
         start, end = self.spans[number]
-        tokens = tokenise(self.text, start, end)
+        folded, text = self._folded, self.text
+        if folded is not None:  # offsets agree: slice the folded text instead of folding again
+            tokens = tuple(
+                Token(text[m.start() : m.end()], m.group(), m.start(), m.end())
+                for m in WORD.finditer(folded, start, end)
+            )
+        else:
+            tokens = tokenise(text, start, end)
         view = SentenceView(
-            number, start, end, self.text[start:end], tokens, [self._keys(t.form) for t in tokens]
+            number,
+            start,
+            end,
+            self.text[start:end],
+            tokens,
+            [self._keys(t.form) for t in tokens],
+            self.index,
         )
         self._find_terms(view)
         return view
 
     def _keys(self, form: str) -> frozenset[str]:
+        cached = self.index.key_cache.get(form)
+        if cached is None:
+            cached = self._lookup_keys(form)
+            if len(self.index.key_cache) > KEY_CACHE_SIZE:
+                self.index.key_cache.clear()
+            self.index.key_cache[form] = cached
+        return cached
+
+    def _lookup_keys(self, form: str) -> frozenset[str]:
         index = self.index
         keys = set(index.form_keys.get(form, ()))
         if index.lemma_keys:
             for lemma in index.morph.lemmas(form):
                 keys.update(index.lemma_keys.get(lemma, ()))
         if form.endswith("'s") and len(form) > 3:  # English possessive: Russia's
-            keys.update(self._keys(form[:-2]))
+            keys.update(self._lookup_keys(form[:-2]))
         for prefix, key in index.prefixes.get(form[:3], ()):
             if form.startswith(prefix):
                 keys.add(key)
@@ -124,23 +185,17 @@ class ArticleScan:
 
     def _find_terms(self, view: SentenceView) -> None:
         index = self.index
+        single, starts = index.single_starts, index.starts
         for position, keys in enumerate(view.keys):
+            if not keys:
+                continue
             for key in keys:
-                for term_id in index.starts.get(key, ()):
+                for term_id in single.get(key, ()):
+                    view.by_term[term_id].append((position, position + 1))
+                for term_id in starts.get(key, ()):
                     end = self._match_at(view, term_id, position)
                     if end is not None:
                         view.by_term[term_id].append((position, end))
-        for term_id, spans in view.by_term.items():
-            for span in spans:
-                for code, kind in index.countries.get(term_id, ()):
-                    view.mentions.append(Mention(code, kind, *span, self._text(view, span)))
-                for place in index.places.get(term_id, ()):
-                    view.places.append(PlaceMention(place, *span, self._text(view, span)))
-                for cue in index.cue_terms.get(term_id, ()):
-                    view.cues[cue].append(span)
-        view.mentions = _outermost(view.mentions)
-        view.mentions.sort(key=lambda m: m.start)
-        view.places.sort(key=lambda p: p.start)
 
     def _match_at(self, view: SentenceView, term_id: int, position: int) -> int | None:
         term = self.index.terms[term_id]
@@ -153,11 +208,6 @@ class ArticleScan:
             if term.case_sensitive and word.capitalised and view.tokens[at].text.islower():
                 return None
         return position + len(term.keys)
-
-    @staticmethod
-    def _text(view: SentenceView, span: TokenSpan) -> str:
-        first, last = view.tokens[span[0]], view.tokens[span[1] - 1]
-        return view.text[first.start - view.start : last.end - view.start]
 
 
 _KIND_ORDER = {"names": 0, "seats": 1, "people": 2, "adjectives": 3}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -13,6 +14,8 @@ CHECK_CHARS = 300  # with a declared language, only to catch a wrong declaration
 MIN_CONFIDENCE = 0.5
 OVERRIDE_CONFIDENCE = 0.99
 SAME_SCRIPT_CONFIDENCE = 0.9999
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
+_LETTER = re.compile(r"[^\W\d_]")
 CYRILLIC = frozenset({"ru", "uk", "be", "bg", "kk", "sr"})
 OVERRIDE_MIN_CHARS = 200
 
@@ -37,8 +40,12 @@ def detect_language(text: str, hint: str | None = None) -> str:
     sample = text[: SAMPLE_CHARS if hint is None else CHECK_CHARS]
     if not any(ch.isalpha() for ch in sample):
         return hint or "und"
-    if hint is not None and len(sample) < OVERRIDE_MIN_CHARS:
-        return hint  # too short to overrule a declaration
+    if hint is not None and (
+        len(sample) < OVERRIDE_MIN_CHARS or _script_of(sample) == _script(hint)
+    ):
+        # Too short to overrule a declaration, or written in the declared language's script:
+        # the declaration stands (a cheap check; the model runs only on a disagreement).
+        return hint
     lang, confidence = _identifier().classify(sample)
     if hint is None:
         return str(lang) if confidence >= MIN_CONFIDENCE else "und"
@@ -48,6 +55,11 @@ def detect_language(text: str, hint: str | None = None) -> str:
     # a close neighbour in the same script (pl/cs, ru/uk) must be near certain.
     needed = OVERRIDE_CONFIDENCE if _script(lang) != _script(hint) else SAME_SCRIPT_CONFIDENCE
     return str(lang) if confidence >= needed else hint
+
+
+def _script_of(sample: str) -> str:
+    cyrillic = len(_CYRILLIC_LETTER.findall(sample))
+    return "cyrl" if cyrillic * 2 > len(_LETTER.findall(sample)) else "latn"
 
 
 def _script(lang: str) -> str:

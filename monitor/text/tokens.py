@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # A word: letters/digits, joined by inner hyphens or apostrophes (Nur-Sultan, d'affaires, звʼязку).
 WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
@@ -21,8 +22,7 @@ def fold(word: str) -> str:
     return word.lower().translate(_FOLD)
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """A word as written (``text``), its folded ``form`` and its offsets in the text."""
 
     text: str
