@@ -139,7 +139,7 @@ class Engine:
                 candidates.update(index.class_rules.get("place", ()))
         for number_ in sorted(candidates):
             rule = index.rules[number_]
-            outcome = evaluate_rule(rule, view, scan, index)
+            outcome = evaluate_rule(rule, view, scan, index, explain=explain)
             if isinstance(outcome, RuleMiss):
                 if explain:
                     result.misses.append(outcome)
