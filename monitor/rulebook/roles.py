@@ -106,6 +106,7 @@ def _is_prep(view: SentenceView, position: int) -> bool:
 def _bound_to(ctx: RoleContext, view: SentenceView, spans: Sequence[TokenSpan]) -> Mention | None:
     """A mention attached to one of ``spans``: inside, just before, or just after it."""
     free = _free(ctx, view)
+    morph = ctx.index.morph
     for s, e in spans:
         for m in free:
             if s <= m.start and m.end <= e:
@@ -117,7 +118,10 @@ def _bound_to(ctx: RoleContext, view: SentenceView, spans: Sequence[TokenSpan]) 
                 return m
         for m in free:
             close = e <= m.start and m.start - e <= ATTACH_AFTER - 1
-            if close and not any(_is_prep(view, p) for p in range(e, m.start)):
+            # A name after the word is bound to it in the genitive ("ambasador Ukrainy"); a
+            # nominative there starts a new clause ("...dyplomaty Kreml zażądał").
+            bound = m.kind == "adjectives" or morph.is_genitive(view.tokens[m.start].text)
+            if close and bound and not any(_is_prep(view, p) for p in range(e, m.start)):
                 return m
     return None
 

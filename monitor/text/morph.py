@@ -52,6 +52,9 @@ class Morphology:
     def is_nominative(self, form: str) -> bool:
         return True
 
+    def is_genitive(self, form: str) -> bool:
+        return True
+
     def is_future(self, form: str) -> bool:
         return False
 
@@ -103,6 +106,10 @@ class PolishMorphology(Morphology):
     def is_nominative(self, form: str) -> bool:
         return any(_has_case(r.tag, "nom") for r in self.readings(form))
 
+    def is_genitive(self, form: str) -> bool:
+        readings = self.readings(form)  # an unknown word (RP, an acronym) may be anything
+        return any(r.tag == "ign" or _has_case(r.tag, "gen") for r in readings)
+
     def is_future(self, form: str) -> bool:
         # Perfective non-past (wezwą, wezwie, zostanie) is future in Polish; so is "będzie".
         return any(
@@ -144,6 +151,11 @@ class SlavicMorphology(Morphology):
 
     def is_nominative(self, form: str) -> bool:
         return any("nomn" in r.tag for r in self.readings(form))
+
+    def is_genitive(self, form: str) -> bool:
+        return any(
+            "gent" in r.tag or "gen2" in r.tag or "Fixd" in r.tag for r in self.readings(form)
+        )
 
     def is_future(self, form: str) -> bool:
         return any("futr" in r.tag for r in self.readings(form))
