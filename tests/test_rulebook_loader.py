@@ -163,3 +163,12 @@ def test_a_failing_example_is_reported_with_its_line_and_why(tmp_path: Path) -> 
         "'MSZ wezwało ambasadora Francji.'"
     ]
     assert "hit (asserted" in str(failures[0]) and "act='wezwało'" in str(failures[0])
+
+
+def test_the_example_in_the_rules_readme_is_valid_and_its_examples_pass(tmp_path: Path) -> None:
+    readme = (REPO / "rules" / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    root = make_rules(tmp_path, {"pl/example.yaml": example})
+    assert messages(root) == [] and messages(root, "warning") == []
+    total, failures = run_examples(Engine(load_rulebook(root)))
+    assert total == 4 and [str(f) for f in failures] == []

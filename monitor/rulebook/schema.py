@@ -145,10 +145,6 @@ def _check_strategy(role: str, strategy: str, groups: dict[str, Terms]) -> None:
         raise ValueError(f"roles.{role}: unknown strategy {name!r} (known: {', '.join(known)})")
 
 
-class RuleFile(Frozen):
-    rules: tuple[Any, ...] = Field(min_length=1)
-
-
 class LanguageCues(Frozen):
     """Per-language cue words (``rules/lang/<lang>.yaml``)."""
 
