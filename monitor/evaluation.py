@@ -24,6 +24,7 @@ class Passage:
     lang: str
     label: str
     text: str
+    year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -94,16 +95,17 @@ def read_passages(path: Path) -> list[Passage]:
             raise InputError(where, f"unknown label {label!r}")
         title = str(record.get("title") or "").strip()
         text = f"{title}\n{record['text']}" if title else record["text"]
-        passages.append(
-            Passage(str(record.get("id", number)), str(record.get("lang") or ""), label, text)
-        )
+        date = str(record.get("date") or "")
+        year = int(date[:4]) if date[:4].isdigit() else None
+        lang = str(record.get("lang") or "")
+        passages.append(Passage(str(record.get("id", number)), lang, label, text, year))
     return passages
 
 
 def evaluate(engine: Engine, passages: list[Passage]) -> Evaluation:
     result = Evaluation(passages=len(passages))
     for passage in passages:
-        analysis = engine.analyse(passage.text, passage.lang or None)
+        analysis = engine.analyse(passage.text, passage.lang or None, year=passage.year)
         lang = passage.lang or analysis.lang
         for signal in SIGNALS:
             found = tuple(f for f in analysis.findings if f.signal == signal)

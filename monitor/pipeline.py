@@ -86,7 +86,8 @@ def _store_batch(
             if engine is None:
                 continue
             try:
-                result = engine.analyse(article.text, article.lang)
+                year = article.published_at.year if article.published_at else None
+                result = engine.analyse(article.text, article.lang, year=year)
             except Exception as exc:  # one article that trips the analyser never loses the batch
                 log.exception("analysis failed article=%s", article.id)
                 report.notes.append(

@@ -62,6 +62,9 @@ def test_hypothetical_opinion_and_background_yield_nothing() -> None:
     assert events("Poseł uważa, że rząd powinien wydalić ambasadora Rosji.") == []
     assert events("Czy MSZ wezwie ambasadora Rosji?") == []
     assert events("Rok temu MSZ wezwał ambasadora Rosji.") == []
+    dated = "W 2019 roku MSZ wezwał ambasadora Rosji."
+    assert engine().analyse(dated, "pl", year=2022).findings == []
+    assert [f.event for f in engine().analyse(dated, "pl", year=2019).findings] == ["summons"]
 
 
 def test_traps_brand_ambassador_voters_and_trucks() -> None:

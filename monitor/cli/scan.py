@@ -52,7 +52,8 @@ def scan(
                 continue
             assert isinstance(item, ArticleDraft)
             article_id = item.external_id or item.origin
-            result = engine.analyse(item.text, item.lang)
+            year = item.published_at.year if item.published_at else None
+            result = engine.analyse(item.text, item.lang, year=year)
             if fmt == "jsonl":
                 click.echo(json.dumps(article_json(article_id, result), ensure_ascii=False))
             else:

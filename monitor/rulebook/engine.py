@@ -91,16 +91,22 @@ class Engine:
             index.key_cache.clear()
 
     def analyse(
-        self, text: str, lang_hint: str | None = None, *, explain: bool = False, detect: bool = True
+        self,
+        text: str,
+        lang_hint: str | None = None,
+        *,
+        explain: bool = False,
+        detect: bool = True,
+        year: int | None = None,
     ) -> ArticleAnalysis:
-        """Find the detections in one article's text."""
+        """Find the detections in one article's text (``year``: when it was published)."""
         clean, truncated = clean_text(text)
         lang = detect_language(clean, lang_hint) if detect or not lang_hint else lang_hint
         result = ArticleAnalysis(lang, clean, lang in self._languages, truncated)
         if not result.has_rules or not clean.strip():
             return result
         index = self.index(lang)
-        scan = ArticleScan(index, clean)
+        scan = ArticleScan(index, clean, year)
         result.scan = scan
         result.sentences = len(scan.spans)
         started = time.monotonic()

@@ -69,7 +69,7 @@ def evaluate_rule(
         if choice is None:
             continue
         matched = {p for s, e in choice.values() for p in range(s, e)}
-        modality, why = modality_of(view, trigger, matched, index.morph)
+        modality, why = modality_of(view, trigger, matched, index.morph, scan.year)
         ctx = RoleContext(rule, index, scan, view, spans, trigger, set())
         counted = modality in rule.loaded.rule.modalities
         roles = resolve_roles(ctx) if counted or (explain and modality != "negated") else {}

@@ -11,7 +11,11 @@ NEGATION_SKIP_MAX = 2
 
 
 def modality_of(
-    view: SentenceView, trigger: TokenSpan, matched: set[int], morph: Morphology
+    view: SentenceView,
+    trigger: TokenSpan,
+    matched: set[int],
+    morph: Morphology,
+    year: int | None = None,
 ) -> tuple[str, str]:
     """``(modality, why)``: negated, hypothetical, background, demanded, announced, asserted."""
     start = trigger[0]
@@ -42,6 +46,10 @@ def modality_of(
     for s, e in view.cues.get("background", ()):
         if not matched.intersection(range(s, e)):
             return "background", f"background cue {say((s, e))!r}"
+    if year is not None:
+        for token in view.tokens[: trigger[0]]:
+            if len(token.text) == 4 and token.text.isdigit() and 1900 < int(token.text) < year:
+                return "background", f"dated {token.text}, before the article ({year})"
     demand = before("demand")
     if demand:
         return "demanded", f"demand cue {say(demand)!r} (not part of this rule's match)"

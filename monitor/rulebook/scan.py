@@ -92,9 +92,10 @@ class SentenceView:
 class ArticleScan:
     """Sentences of one text and, lazily, their close views."""
 
-    def __init__(self, index: LanguageIndex, text: str) -> None:
+    def __init__(self, index: LanguageIndex, text: str, year: int | None = None) -> None:
         self.index = index
         self.text = text
+        self.year = year  # of publication: an event dated to an earlier year is background
         self.spans = split_sentences(text)
         folded = fold(text)
         self._folded = folded if len(folded) == len(text) else None
