@@ -148,3 +148,18 @@ def test_bad_or_huge_text_stays_within_the_budget(text: str) -> None:
     if len(text) > 1_000_000:
         assert result.truncated and "cut to 200000 characters" in (result.note or "")
         assert result.findings and result.findings[0].event == "summons"
+
+
+def test_odd_unicode_never_breaks_analysis() -> None:
+    import random
+
+    rng = random.Random(3)
+    alphabet = "İıßẞ́ ̈ёЁʼ’'-–.?!\n\t\u200b\u202e😀ąęŁż中文АБВгд0123 ambasador wezwał MSZ Rosji"
+    for _ in range(200):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 400)))
+        result = engine().analyse(text, rng.choice(["pl", "en", "ru", "uk", None]))
+        for finding in result.findings:
+            assert result.text[finding.start : finding.end] == finding.sentence
+    text = "İstanbul: Polski MSZ wezwał ambasadora Rosji. İİİ"  # lower() changes the length
+    [finding] = engine().analyse(text, "pl").findings
+    assert finding.event == "summons" and text[finding.start : finding.end] == finding.sentence
