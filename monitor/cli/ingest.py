@@ -28,12 +28,13 @@ CLI_SOURCE_NAME = "cli"
 def ingest(
     app: AppContext, paths: tuple[str, ...], source_names: tuple[str, ...], language: str | None
 ) -> None:
-    """Ingest articles from files into the database, once.
+    """Ingest articles from files into the database once; analyse the new ones.
 
     Without PATH, reads every configured files source (the bundled seed articles when
     the config names none). A PATH is a file, a folder or a glob; it is read as the
     source "cli". Formats: the seed format (" date YYYY-MM <text>"), plain .txt, and
     .jsonl (one JSON object a line with id, text and optional title, lang, date, url).
+    New articles are analysed with the rules of rules_dir and their detections stored.
     Exit code 1 when anything was rejected.
     """
     settings = app.settings
