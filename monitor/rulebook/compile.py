@@ -45,9 +45,6 @@ class CompiledRule:
     def trigger(self) -> CompiledGroup:
         return self.groups[0]
 
-    def group(self, name: str) -> CompiledGroup | None:
-        return next((g for g in self.groups if g.name == name), None)
-
 
 @dataclass
 class LanguageIndex:

@@ -1,0 +1,1 @@
+"""Text analysis: cleaning, language, sentences and tokens with offsets, lemmas and forms."""
