@@ -163,3 +163,20 @@ def test_odd_unicode_never_breaks_analysis() -> None:
     text = "İstanbul: Polski MSZ wezwał ambasadora Rosji. İİİ"  # lower() changes the length
     [finding] = engine().analyse(text, "pl").findings
     assert finding.event == "summons" and text[finding.start : finding.end] == finding.sentence
+
+
+def test_the_pre_check_never_hides_a_detection() -> None:
+    """Every example of every rule: the fast path finds what the close look at all finds."""
+    book = engine().book
+    for loaded in book.rules:
+        for lang, examples in loaded.rule.examples.items():
+            for example in (*examples.hit, *examples.miss):
+                fast = engine().analyse(example.text, lang, detect=False).findings
+                full = engine().analyse(example.text, lang, detect=False, explain=True).findings
+                assert [f.key() for f in fast] == [f.key() for f in full], example.text
+
+
+def test_a_nominative_after_an_envoy_word_starts_a_new_clause() -> None:
+    text = "Po tym stwierdzeniu dyplomaty Kreml zażądał od Astany wydalenia ambasadora."
+    [finding] = engine().analyse(text, "pl").findings
+    assert (finding.actor, finding.target, finding.subject) == ("RUS", "KAZ", None)
