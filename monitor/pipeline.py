@@ -111,6 +111,8 @@ def check_source(
     rng = rng or random.Random()
     outcome = CheckOutcome(source.name)
     try:
+        with store.session() as session:  # the row that holds the schedule state
+            ensure_source(session, source.name, source.kind, source.location)
         if isinstance(source, FeedSource):
             _check_feed(store, source, fetcher, outcome)
         else:

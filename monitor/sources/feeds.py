@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 
@@ -67,7 +68,9 @@ def parse_feed(
     if not body.strip():
         raise FeedError("not a feed: empty body")
     headers = {k.lower(): v for k, v in headers.items()}
-    headers.setdefault("content-location", url)
+    # No Content-Location: feedparser would resolve GUIDs against it, and an identity must
+    # not change when the feed moves (http -> https, a new host). Links are joined below.
+    headers.pop("content-location", None)
     # Without a Content-Type feedparser assumes a broken HTTP reply and decodes as latin-1.
     headers.setdefault("content-type", "application/xml")
     parsed = feedparser.parse(neutralise_dtd(body), response_headers=headers)
@@ -115,11 +118,11 @@ def entry_item(entry: Mapping[str, Any], index: int, feed_url: str, language: st
     return ArticleDraft(
         identity=hashlib.sha256(key.encode("utf-8")).hexdigest(),
         content_hash=digest,
-        origin=link or f"{feed_url} entry {index}",
+        origin=urljoin(feed_url, link) if link else f"{feed_url} entry {index}",
         text=text,
         title=title or title_from_text(text),
         external_id=guid or link,
-        url=link,
+        url=urljoin(feed_url, link) if link else None,
         lang=language,
         published=published_at.isoformat() if published_at else None,
         published_at=published_at,

@@ -235,5 +235,5 @@ def _network_reason(exc: httpx.HTTPError) -> str:
 
 
 def response_headers(result: FetchResult) -> Mapping[str, str]:
-    """The headers feedparser needs to pick the encoding and base URL."""
-    return {**result.headers, "content-location": result.url}
+    """The headers feedparser needs to pick the encoding."""
+    return {k: v for k, v in result.headers.items() if k == "content-type"}
