@@ -120,7 +120,7 @@ class Daemon:
             self._schedule(source.name, self._next_time(source.name))
         beat = min(HEARTBEAT_S, watchdog_interval_s() or HEARTBEAT_S)
         self._scheduler.add_job(
-            self._heartbeat, "interval", seconds=beat, id="heartbeat", executor="heartbeat"
+            self.heartbeat, "interval", seconds=beat, id="heartbeat", executor="heartbeat"
         )
         self._scheduler.start()
         self.notifier.ready(self.status_line())
@@ -243,7 +243,7 @@ class Daemon:
                 del self._running[source.name]
                 self._idle.notify_all()
 
-    def _heartbeat(self) -> None:
+    def heartbeat(self) -> None:
         """Runs on its own thread: proof the scheduler dispatches; withheld if a worker hangs."""
         limit = self.settings.fetch.deadline.total_seconds() * 2 + 30
         now = time.monotonic()

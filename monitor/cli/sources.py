@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 import click
+from pydantic import ValidationError
 
 from monitor.cli.app import AppContext, command_options, pass_app
 from monitor.config import DEFAULT_CONFIG_NAME, FeedSource, load_settings
@@ -87,8 +88,9 @@ def add(app: AppContext, url: str, name: str | None, interval: str, language: st
         feed = FeedSource.model_validate(
             {"url": url, "name": name, "interval": interval, "language": language}
         )
-    except ValueError as exc:
-        raise click.BadParameter(str(exc).splitlines()[-1].strip(), param_hint="URL") from None
+    except ValidationError as exc:
+        message = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+        raise click.BadParameter(message, param_hint="URL or --interval") from None
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     settings = load_settings(path) if path.exists() else None
     if settings and any(getattr(s, "url", None) == feed.url for s in settings.sources):
