@@ -14,7 +14,7 @@ from service import Service, integrity, query
 FEEDS = ("alpha", "beta", "gamma")
 FIRST_ITEMS = 600  # per feed in the first round; each later round adds STEP_ITEMS more
 STEP_ITEMS = 300
-NEW = "msg=\"new article id="
+NEW = 'msg="new article id='
 FILLER = "Ambasador Rosji został wezwany do MSZ w sprawie wydalenia dyplomatów. " * 8
 
 
@@ -61,7 +61,9 @@ def check_database(db: Path, report: KillReport, *, expected: int | None) -> Non
         report.problems.append(f"only {len(rows)} of {len(FEEDS)} feeds stored anything")
 
 
-def kill_rounds(folder: Path, server: Server, rounds: int, seed: int = 0) -> KillReport:
+def kill_rounds(
+    folder: Path, server: Server, rounds: int, seed: int = 0, step: int = STEP_ITEMS
+) -> KillReport:
     """``rounds`` runs killed at random moments after ingestion starts, then a final pass."""
     rng = random.Random(seed)
     config = write_config(folder, server)
@@ -69,7 +71,7 @@ def kill_rounds(folder: Path, server: Server, rounds: int, seed: int = 0) -> Kil
     report = KillReport()
     count, seen = FIRST_ITEMS, 0
     for round_ in range(rounds):
-        count = FIRST_ITEMS + round_ * STEP_ITEMS  # every round has new entries to store
+        count = FIRST_ITEMS + round_ * step  # every round has new entries to store
         serve_feeds(server, count)
         service = Service(config)
         try:
@@ -77,7 +79,7 @@ def kill_rounds(folder: Path, server: Server, rounds: int, seed: int = 0) -> Kil
             # Kill while articles are being written: once this round's first batch is
             # logged, at a random moment of the next fraction of a second.
             before = seen
-            service.wait_for(lambda s=service: s.stderr.count(NEW) > before, 20)
+            service.wait_for(lambda s=service, b=before: s.stderr.count(NEW) > b, 20)
             time.sleep(rng.uniform(0.0, 0.3))
             service.proc.send_signal(signal.SIGKILL)
             service.proc.wait(10)

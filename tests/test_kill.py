@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 from feedserver import Server, feed_server
@@ -21,4 +22,4 @@ def test_sigkill_during_ingestion_loses_and_doubles_nothing(
     assert len(report.kills_after_s) == 5
     # The kills really landed mid-ingestion at least once (not all before or all after).
     stored = report.stored_at_kill
-    assert any(b - a not in (0, len(FEEDS) * STEP_ITEMS) for a, b in zip(stored, stored[1:])), stored
+    assert any(b - a not in (0, len(FEEDS) * STEP_ITEMS) for a, b in pairwise(stored)), stored

@@ -6,6 +6,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,10 @@ def growing(started: float) -> Route:
         etag = f'"v{n}"'
         if h.headers.get("If-None-Match") == etag:
             return h.reply(304, b"", "application/rss+xml", ETag=etag)
-        items = [(f"g{i}", f"Wiadomość {i}: ambasador wezwany", f"Zażółć gęślą jaźń {i}.") for i in range(n)]
+        items = [
+            (f"g{i}", f"Wiadomość {i}: ambasador wezwany", f"Zażółć gęślą jaźń {i}.")
+            for i in range(n)
+        ]
         h.reply(200, rss(items), "application/rss+xml; charset=utf-8", ETag=etag)
 
     return route
@@ -75,7 +79,9 @@ def test_service_end_to_end(tmp_path: Path, feed_server: Server, bad_server: Ser
         rss([("x1", "Stały wpis", "Bez zmian")]), last_modified="Tue, 10 Nov 2026 10:00:00 GMT"
     )
     a.routes["/flaky"] = sequence(status(500), status(500), feed(rss([("f1", "Po awarii", "Ok")])))
-    a.routes["/limited"] = sequence(status(429, Retry_After="3"), feed(rss([("l1", "Limit", "Ok")])))
+    a.routes["/limited"] = sequence(
+        status(429, Retry_After="3"), feed(rss([("l1", "Limit", "Ok")]))
+    )
     b.routes["/hang"] = hang
     b.routes["/drip"] = drip(b"<rss>" * 1000, 0.05)
     b.routes["/html"] = feed(b"<!DOCTYPE html><html><body>hi</body></html>", "text/html")
@@ -112,8 +118,11 @@ def test_service_end_to_end(tmp_path: Path, feed_server: Server, bad_server: Ser
     assert integrity(db) == "ok"
 
     # Each entry stored once, and printed once as it arrived.
-    stored = query(db, "SELECT a.title FROM articles a JOIN sources s ON s.id = a.source_id "
-                       "WHERE s.name = 'good' ORDER BY a.id")
+    stored = query(
+        db,
+        "SELECT a.title FROM articles a JOIN sources s ON s.id = a.source_id "
+        "WHERE s.name = 'good' ORDER BY a.id",
+    )
     assert [t for (t,) in stored] == [f"Wiadomość {i}: ambasador wezwany" for i in range(MAX_ITEMS)]
     assert sum(1 for line in service.lines if line.startswith("new  [good] ")) == MAX_ITEMS
 
@@ -121,15 +130,20 @@ def test_service_end_to_end(tmp_path: Path, feed_server: Server, bad_server: Ser
     assert any(h.status == 304 for h in a.hits_for("/good"))
     good2 = a.hits_for("/good2")
     assert good2[0].status == 200 and {h.status for h in good2[1:]} == {304}
-    assert query(db, "SELECT count(*) FROM articles a JOIN sources s ON s.id = a.source_id "
-                     "WHERE s.name = 'good2'") == [(1,)]
+    assert query(
+        db,
+        "SELECT count(*) FROM articles a JOIN sources s ON s.id = a.source_id "
+        "WHERE s.name = 'good2'",
+    ) == [(1,)]
 
     # Backoff: 500, wait ~2 intervals, 500, wait ~4 intervals, then 200 and the counter reset.
     flaky = a.hits_for("/flaky")
     assert [h.status for h in flaky[:3]] == [500, 500, 200]
     assert flaky[1].at - flaky[0].at >= 1.8 and flaky[2].at - flaky[1].at >= 3.6
-    rows = {r[0]: r[1:] for r in query(
-        db, "SELECT name, error_count, last_error, last_success_at FROM sources")}
+    rows = {
+        r[0]: r[1:]
+        for r in query(db, "SELECT name, error_count, last_error, last_success_at FROM sources")
+    }
     assert rows["flaky"][:2] == (0, None) and rows["flaky"][2] is not None
 
     # Retry-After: 3 s is longer than the 2 s backoff, and it was respected.
@@ -144,7 +158,7 @@ def test_service_end_to_end(tmp_path: Path, feed_server: Server, bad_server: Ser
     # ...and did not delay the good one, polled every second throughout.
     good_times = [h.at for h in a.hits_for("/good")]
     assert len(good_times) >= 6
-    assert max(t2 - t1 for t1, t2 in zip(good_times, good_times[1:], strict=False)) < 1.8
+    assert max(t2 - t1 for t1, t2 in pairwise(good_times)) < 1.8
 
     # systemd heard READY, the watchdog and STOPPING.
     assert service.notes[0].startswith("READY=1\nSTATUS=7 sources")
@@ -152,9 +166,7 @@ def test_service_end_to_end(tmp_path: Path, feed_server: Server, bad_server: Ser
     assert service.notes[-1].startswith("STOPPING=1")
 
 
-def test_sighup_reloads_and_keeps_the_last_good_config(
-    tmp_path: Path, feed_server: Server
-) -> None:
+def test_sighup_reloads_and_keeps_the_last_good_config(tmp_path: Path, feed_server: Server) -> None:
     feed_server.routes["/one"] = feed(rss([("a", "Jeden", "x")]))
     feed_server.routes["/two"] = feed(rss([("b", "Dwa", "y")]))
     config = write_config(tmp_path, [feed_block("one", feed_server.url("/one"))])
@@ -163,7 +175,10 @@ def test_sighup_reloads_and_keeps_the_last_good_config(
         assert service.wait_for(lambda: any("[one]" in line for line in service.lines), 10)
         write_config(
             tmp_path,
-            [feed_block("one", feed_server.url("/one")), feed_block("two", feed_server.url("/two"))],
+            [
+                feed_block("one", feed_server.url("/one")),
+                feed_block("two", feed_server.url("/two")),
+            ],
         )
         service.proc.send_signal(signal.SIGHUP)
         assert service.wait_for(lambda: any("[two]" in line for line in service.lines), 10)
