@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Sequence
 from datetime import timedelta
 from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -81,6 +82,16 @@ class FeedSource(BaseModel):
     interval: Duration = Field(default=timedelta(minutes=15), description="Poll interval.")
     language: str | None = Field(default=None, description="ISO 639-1 hint, e.g. 'pl'.")
     enabled: bool = True
+    full_text: bool = Field(
+        default=False, description="Fetch each new entry's page and extract its full text."
+    )
+
+    @field_validator("full_text")
+    @classmethod
+    def _extractor_installed(cls, full_text: bool) -> bool:
+        if full_text and find_spec("trafilatura") is None:
+            raise ValueError("needs the 'fulltext' extra: pip install 'monitor[fulltext]'")
+        return full_text
 
     @model_validator(mode="before")
     @classmethod

@@ -21,8 +21,9 @@ from monitor.sources import files
 from monitor.sources.draft import ArticleDraft, Rejection
 from monitor.sources.feeds import FeedError, parse_feed
 from monitor.sources.fetch import FetchCancelled, Fetcher, FetchError, response_headers
+from monitor.sources.fulltext import add_full_text
 from monitor.store import Store
-from monitor.store.articles import add_articles, ensure_source
+from monitor.store.articles import add_articles, ensure_source, known_identities
 from monitor.store.schedule import get_source, record_failure, record_success
 
 log = logging.getLogger(__name__)
@@ -155,7 +156,18 @@ def _check_feed(store: Store, source: FeedSource, fetcher: Fetcher, out: CheckOu
         return
     if parsed.warning:
         log.info("feed %s parsed with a warning: %s", source.url, parsed.warning)
-    out.report = ingest_items(store, source.name, source.kind, source.url, parsed.items)
+    items: Iterable[ArticleDraft | Rejection] = parsed.items
+    if source.full_text:
+        with store.session() as session:
+            row = ensure_source(session, source.name, source.kind, source.url)
+            assert row.id is not None
+            known = known_identities(session, row.id, [d.identity for d in parsed.drafts])
+        items = add_full_text(items, fetcher, known)
+    try:
+        out.report = ingest_items(store, source.name, source.kind, source.url, items)
+    except FetchCancelled:  # stopping while fetching pages: stored batches stay, no validators
+        out.cancelled = True
+        return
     # Validators are saved only after every article is stored: a crash in between means
     # a full re-fetch, which dedup absorbs, never a lost article.
     out.etag, out.last_modified = result.etag, result.last_modified
