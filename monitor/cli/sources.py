@@ -75,9 +75,17 @@ def _config_file(app: AppContext) -> Path:
 @click.option("--name", help="Source name (default: the URL's host).")
 @click.option("--interval", default="15m", show_default=True, help="Poll interval: 30s, 15m, 1h.")
 @click.option("--language", metavar="CODE", help="Language hint, e.g. pl.")
+@click.option("--full-text", is_flag=True, help="Fetch each new entry's page for its full text.")
 @command_options
 @pass_app
-def add(app: AppContext, url: str, name: str | None, interval: str, language: str | None) -> None:
+def add(
+    app: AppContext,
+    url: str,
+    name: str | None,
+    interval: str,
+    language: str | None,
+    full_text: bool,
+) -> None:
     """Add a feed to the config file (a [[sources]] block appended; comments kept).
 
     The file is --config, else ./monitor.toml (created if missing). A running service
@@ -86,7 +94,13 @@ def add(app: AppContext, url: str, name: str | None, interval: str, language: st
     path = _config_file(app)
     try:
         feed = FeedSource.model_validate(
-            {"url": url, "name": name, "interval": interval, "language": language}
+            {
+                "url": url,
+                "name": name,
+                "interval": interval,
+                "language": language,
+                "full_text": full_text,
+            }
         )
     except ValidationError as exc:
         message = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
@@ -98,6 +112,8 @@ def add(app: AppContext, url: str, name: str | None, interval: str, language: st
     fields = {"name": feed.name, "kind": "feed", "url": feed.url, "interval": interval}
     if language:
         fields["language"] = language
+    if full_text:
+        fields["full_text"] = True
     write_config(path, add_source_text(text, fields), load_settings)
     click.echo(f"added feed {feed.name!r} ({feed.url}, every {interval}) to {path}")
     for warning in load_settings(path).warnings():
