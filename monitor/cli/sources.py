@@ -109,7 +109,12 @@ def add(
     settings = load_settings(path) if path.exists() else None
     if settings and any(getattr(s, "url", None) == feed.url for s in settings.sources):
         raise ConfigError(f"{path}: {feed.url} is already configured")
-    fields = {"name": feed.name, "kind": "feed", "url": feed.url, "interval": interval}
+    fields: dict[str, str | bool] = {
+        "name": feed.name,
+        "kind": "feed",
+        "url": feed.url,
+        "interval": interval,
+    }
     if language:
         fields["language"] = language
     if full_text:
