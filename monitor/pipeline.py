@@ -74,8 +74,8 @@ def _store_batch(
         source = ensure_source(session, source_name, kind, location)
         assert source.id is not None
         new = add_articles(session, source.id, batch)
-    for article in new:
-        log.info("new article id=%s source=%s title=%s", article.id, source_name, article.title)
+    for article in new:  # debug: `monitor run` prints each new article on stdout already
+        log.debug("new article id=%s source=%s title=%s", article.id, source_name, article.title)
     return IngestReport(new=len(new), known=len(batch) - len(new), articles=new)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import signal
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,6 @@ from service import Service, integrity, query
 FEEDS = ("alpha", "beta", "gamma")
 FIRST_ITEMS = 600  # per feed in the first round; each later round adds STEP_ITEMS more
 STEP_ITEMS = 300
-NEW = 'msg="new article id='
 FILLER = "Ambasador Rosji został wezwany do MSZ w sprawie wydalenia dyplomatów. " * 8
 
 
@@ -61,6 +61,16 @@ def check_database(db: Path, report: KillReport, *, expected: int | None) -> Non
         report.problems.append(f"only {len(rows)} of {len(FEEDS)} feeds stored anything")
 
 
+def stored(db: Path) -> int:
+    """Articles committed so far (0 before the database exists)."""
+    if not db.exists():
+        return 0
+    try:
+        return int(query(db, "SELECT count(*) FROM articles")[0][0])
+    except sqlite3.OperationalError:  # schema not created yet
+        return 0
+
+
 def kill_rounds(
     folder: Path, server: Server, rounds: int, seed: int = 0, step: int = STEP_ITEMS
 ) -> KillReport:
@@ -69,7 +79,7 @@ def kill_rounds(
     config = write_config(folder, server)
     db = folder / "state" / "monitor.db"
     report = KillReport()
-    count, seen = FIRST_ITEMS, 0
+    count = FIRST_ITEMS
     for round_ in range(rounds):
         count = FIRST_ITEMS + round_ * step  # every round has new entries to store
         serve_feeds(server, count)
@@ -77,18 +87,17 @@ def kill_rounds(
         try:
             started = time.monotonic()
             # Kill while articles are being written: once this round's first batch is
-            # logged, at a random moment of the next fraction of a second.
-            before = seen
-            service.wait_for(lambda s=service, b=before: s.stderr.count(NEW) > b, 20)
+            # committed, at a random moment of the next fraction of a second.
+            before = stored(db)
+            service.wait_for(lambda b=before: stored(db) > b, 20)
             time.sleep(rng.uniform(0.0, 0.3))
             service.proc.send_signal(signal.SIGKILL)
             service.proc.wait(10)
             report.kills_after_s.append(time.monotonic() - started)
         finally:
             service.close()
-        seen = service.stderr.count(NEW)
         check_database(db, report, expected=None)
-        report.stored_at_kill.append(int(query(db, "SELECT count(*) FROM articles")[0][0]))
+        report.stored_at_kill.append(stored(db))
     time.sleep(1.2)  # every source is due again
     final = Service(config, once=True)
     try:
