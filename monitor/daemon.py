@@ -236,7 +236,10 @@ class Daemon:
                 self.checks += 1
                 self.new_articles += outcome.report.new
                 self.failures += outcome.error is not None
-            self.on_outcome(outcome)
+            try:
+                self.on_outcome(outcome)
+            except Exception:  # a broken stdout must not stop the schedule
+                log.exception("cannot report the check of %s", source.name)
             return outcome
         finally:
             with self._idle:

@@ -122,6 +122,9 @@ def check_source(
                 outcome.error = f"read: {outcome.report.rejected[0]}"
     except SQLAlchemyError as exc:
         outcome.error = f"store: {type(exc).__name__}: {str(exc).splitlines()[0]}"
+    except Exception as exc:  # a bug must cost one check of one source, never the schedule
+        log.exception("check of %s failed unexpectedly", source.name)
+        outcome.error = f"internal: {type(exc).__name__}: {exc}"
     if not outcome.cancelled:
         _record(store, source, outcome, backoff_ceiling, rng)
     return outcome
