@@ -189,3 +189,9 @@ def test_per_host_limit_serialises_requests(feed_server: Server) -> None:
 def test_unreachable_host(fetcher: Fetcher) -> None:
     error = fetch_error(fetcher, "http://127.0.0.1:9/feed")
     assert error.message.startswith("cannot connect")
+
+
+def test_bad_urls_are_fetch_errors(fetcher: Fetcher) -> None:
+    assert fetch_error(fetcher, "ftp://127.0.0.1/feed").message.startswith("unsupported URL")
+    assert fetch_error(fetcher, "file:///etc/passwd").message.startswith("unsupported URL")
+    assert fetch_error(fetcher, "http://[::1/feed").message.startswith("invalid URL")

@@ -113,7 +113,10 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         started = time.monotonic()
         deadline = Budget(started + self.limits.deadline_s, self.cancel)
-        host = self._host_slot(url)
+        try:
+            host = self._host_slot(url)
+        except httpx.InvalidURL as exc:
+            raise FetchError(f"invalid URL: {exc}") from None
         if not host.acquire(timeout=self.limits.deadline_s):
             raise FetchError("too many requests to this host in progress")
         try:
