@@ -71,9 +71,16 @@ def remove_source_text(text: str, path: Path, name: str) -> str:
     # Comments right above the next table describe that table, not this block.
     while end > start + 1 and end < len(lines) and _COMMENT_OR_BLANK.match(lines[end - 1]):
         end -= 1
-    # Comments directly above this block's header describe it and go with it.
-    while start > 0 and lines[start - 1].strip().startswith("#"):
-        start -= 1
+    # Comments directly above this block's header describe it and go with it, unless they
+    # open the file (then they describe the file).
+    above = start
+    while above > 0 and lines[above - 1].strip().startswith("#"):
+        above -= 1
+    if above > 0:
+        start = above
+    # Do not leave two blank lines where the block was.
+    if end < len(lines) and not lines[end].strip() and (start == 0 or not lines[start - 1].strip()):
+        end += 1
     return "".join(lines[:start] + lines[end:])
 
 
