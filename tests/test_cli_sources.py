@@ -63,7 +63,8 @@ def test_add_then_remove_keeps_comments(cwd: Path) -> None:
     assert "# Fetch limits.\n[fetch]" in text and "# the bundled ones" in text
     code, out, _ = invoke("sources", "list")
     assert code == 0
-    assert [line.split("\t")[0] for line in out.splitlines()] == ["seeds", "tass.ru"]
+    assert [line.split()[0] for line in out.splitlines()] == ["NAME", "seeds", "tass.ru"]
+    assert out.splitlines()[2].split()[1:6] == ["feed", "15m", "-", "0", "never"]
 
 
 def test_add_refuses_duplicates_and_bad_urls_leaving_the_file(cwd: Path) -> None:

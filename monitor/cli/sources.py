@@ -32,16 +32,25 @@ def _stamp(value: datetime | None) -> str:
 
 def format_source_row(
     row: Source | None, name: str, kind: str, interval: str, where: str, n: int
-) -> str:
-    """One source: name, kind, schedule state and article count."""
+) -> list[str]:
+    """One source's cells: name, kind, interval, next check, articles, state, location."""
     if row is None:
         state = "never checked"
     elif row.error_count:
         state = f"failing x{row.error_count}: {row.last_error}"
     else:
-        state = f"ok, last success {_stamp(row.last_success_at)}"
+        state = f"ok {_stamp(row.last_success_at)}"
     next_at = _stamp(row.next_check_at) if row else "-"
-    return f"{name}\t{kind}\tevery {interval}\tnext {next_at}\t{n} articles\t{state}\t{where}"
+    return [name, kind, interval, next_at, str(n), state, where]
+
+
+def format_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """Columns padded to their widest cell (the last one is left ragged)."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
+    return [
+        "  ".join([*(cell.ljust(w) for cell, w in zip(r, widths, strict=False)), r[-1]])
+        for r in [header, *rows]
+    ]
 
 
 @sources.command("list")
@@ -53,8 +62,8 @@ def list_sources(app: AppContext) -> None:
     with app.store().session() as session:
         rows = {row.name: row for row in all_sources(session)}
         counts = count_by_source(session)
-    for source in settings.effective_sources():
-        line = format_source_row(
+    cells = [
+        format_source_row(
             rows.get(source.name),
             source.name,
             source.kind + ("" if source.enabled else " (disabled)"),
@@ -62,7 +71,10 @@ def list_sources(app: AppContext) -> None:
             source.location,
             counts.get(source.name, 0),
         )
-        click.echo(line)
+        for source in settings.effective_sources()
+    ]
+    header = ["NAME", "KIND", "EVERY", "NEXT CHECK (UTC)", "ARTICLES", "STATE", "LOCATION"]
+    click.echo("\n".join(format_table(header, cells)))
 
 
 def _config_file(app: AppContext) -> Path:
