@@ -145,6 +145,8 @@ def test_service_end_to_end(tmp_path: Path, feed_server: Server, bad_server: Ser
         for r in query(db, "SELECT name, error_count, last_error, last_success_at FROM sources")
     }
     assert rows["flaky"][:2] == (0, None) and rows["flaky"][2] is not None
+    failures = [line for line in service.lines if line.startswith("fail [flaky] ")]
+    assert [line.split(";")[0] for line in failures] == ["fail [flaky] fetch: HTTP 500"] * 2
 
     # Retry-After: 3 s is longer than the 2 s backoff, and it was respected.
     limited = a.hits_for("/limited")
