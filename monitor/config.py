@@ -10,13 +10,27 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Sequence
+from datetime import timedelta
 from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from monitor import __version__
+from monitor.durations import format_duration, parse_duration
 from monitor.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "monitor.toml"
@@ -26,6 +40,16 @@ SEEDS_SOURCE_NAME = "seeds"
 def bundled_seeds_dir() -> Path:
     """Folder of the seed articles shipped inside the package."""
     return Path(str(resources.files("monitor") / "data" / "seeds"))
+
+
+# A duration written as "30s", "15m", "1h" (or seconds); shown back in the same form.
+Duration = Annotated[
+    timedelta,
+    BeforeValidator(parse_duration),
+    PlainSerializer(format_duration, return_type=str),
+]
+MIN_QUIET_INTERVAL = timedelta(minutes=1)
+MIB = 1024 * 1024
 
 
 class FilesSource(BaseModel):
@@ -38,9 +62,88 @@ class FilesSource(BaseModel):
     path: str = Field(min_length=1, description="File, folder or glob, relative to the config.")
     language: str | None = Field(default=None, description="ISO 639-1 hint, e.g. 'pl'.")
     enabled: bool = True
+    interval: Duration = Field(
+        default=timedelta(minutes=5), description="How often `monitor run` re-scans the files."
+    )
+
+    @property
+    def location(self) -> str:
+        return self.path
 
 
-SourceConfig = Annotated[FilesSource, Field(discriminator="kind")]
+class FeedSource(BaseModel):
+    """An RSS/Atom feed polled over HTTP(S) by `monitor run`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, description="Unique name; default: the URL's host.")
+    kind: Literal["feed"] = "feed"
+    url: str = Field(min_length=1, description="http:// or https:// URL of the feed.")
+    interval: Duration = Field(default=timedelta(minutes=15), description="Poll interval.")
+    language: str | None = Field(default=None, description="ISO 639-1 hint, e.g. 'pl'.")
+    enabled: bool = True
+    full_text: bool = Field(
+        default=False, description="Fetch each new entry's page and extract its full text."
+    )
+
+    @field_validator("full_text")
+    @classmethod
+    def _extractor_installed(cls, full_text: bool) -> bool:
+        if full_text and find_spec("trafilatura") is None:
+            raise ValueError("needs the 'fulltext' extra: pip install 'monitor[fulltext]'")
+        return full_text
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_name(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("name") and isinstance(data.get("url"), str):
+            data = {**data, "name": feed_name_from_url(data["url"])}
+        return data
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        parts = urlsplit(url.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{url!r} is not an http:// or https:// URL")
+        return url.strip()
+
+    @property
+    def location(self) -> str:
+        return self.url
+
+
+def feed_name_from_url(url: str) -> str:
+    """Default feed name: the URL's host without ``www.`` (``https://www.pap.pl/rss`` -> pap.pl)."""
+    host = urlsplit(url.strip()).hostname or url
+    return host.removeprefix("www.")
+
+
+class FetchSettings(BaseModel):
+    """The ``[fetch]`` table: limits every HTTP request of the feed poller obeys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    connect_timeout: Duration = Field(default=timedelta(seconds=10), description="TCP+TLS.")
+    read_timeout: Duration = Field(default=timedelta(seconds=30), description="Silence limit.")
+    deadline: Duration = Field(
+        default=timedelta(seconds=60), description="Hard limit for a whole request."
+    )
+    max_body_bytes: int = Field(
+        default=15 * MIB, gt=0, description="Body cap, counted after decompression."
+    )
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    user_agent: str = Field(
+        default=f"monitor/{__version__} (news escalation monitor; feed poller)", min_length=1
+    )
+    per_host: int = Field(default=2, ge=1, description="Concurrent requests per host.")
+    workers: int = Field(default=4, ge=1, le=64, description="Feeds fetched at once.")
+    backoff_ceiling: Duration = Field(
+        default=timedelta(hours=24), description="Longest wait after repeated failures."
+    )
+
+
+SourceConfig = Annotated[FilesSource | FeedSource, Field(discriminator="kind")]
 
 
 class Settings(BaseSettings):
@@ -64,6 +167,7 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Sources to ingest; the bundled seed articles when none is named.",
     )
+    fetch: FetchSettings = Field(default_factory=FetchSettings, description="HTTP limits.")
 
     @field_validator("sources")
     @classmethod
@@ -93,6 +197,15 @@ class Settings(BaseSettings):
             return list(self.sources)
         seeds = str(bundled_seeds_dir() / "*.txt")
         return [FilesSource(name=SEEDS_SOURCE_NAME, path=seeds, language="pl")]
+
+    def warnings(self) -> list[str]:
+        """Settings that are allowed but probably not meant for production."""
+        return [
+            f"source {s.name!r}: interval {format_duration(s.interval)} is under a minute; "
+            "fine for testing, impolite to a real server"
+            for s in self.sources
+            if isinstance(s, FeedSource) and s.interval < MIN_QUIET_INTERVAL
+        ]
 
     @property
     def is_sqlite(self) -> bool:

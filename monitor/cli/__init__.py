@@ -15,6 +15,8 @@ from monitor.cli.app import AppContext, config_option
 from monitor.cli.articles import articles
 from monitor.cli.db import db
 from monitor.cli.ingest import ingest
+from monitor.cli.run import run
+from monitor.cli.sources import sources
 from monitor.errors import MonitorError
 
 EXIT_REJECTED = 1
@@ -52,5 +54,5 @@ def main(ctx: click.Context, log_level: str | None) -> None:
     app.log_level = log_level.upper() if log_level else None
 
 
-for command in (ingest, articles, db):
+for command in (ingest, articles, db, run, sources):
     main.add_command(command)
