@@ -9,8 +9,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from feedserver import Server, feed, rss
-from service import Service, integrity, query
+from tests.feedserver import Server, feed, rss
+from tests.service import Service, integrity, query
 
 FEEDS = ("alpha", "beta", "gamma")
 FIRST_ITEMS = 600  # per feed in the first round; each later round adds STEP_ITEMS more

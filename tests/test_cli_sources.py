@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from feedserver import Server, feed, feed_server, rss, status
 
 from monitor.cli import main
+from tests.feedserver import Server, feed, feed_server, rss, status
 
 __all__ = ["feed_server"]
 

@@ -56,12 +56,12 @@ def test_fetch_table_defaults_and_overrides(tmp_path: Path) -> None:
     [
         (
             '[[sources]]\nkind = "feed"\nurl = "ftp://x/feed"\n',
-            "monitor.toml:3: sources[0].feed.url: Value error, 'ftp://x/feed' is not an "
+            "monitor.toml:3: sources[0].url: Value error, 'ftp://x/feed' is not an "
             "http:// or https:// URL",
         ),
         (
             '[[sources]]\nkind = "feed"\nurl = "https://x/feed"\ninterval = "soon"\n',
-            "monitor.toml:4: sources[0].feed.interval: Value error, 'soon' is not a duration "
+            "monitor.toml:4: sources[0].interval: Value error, 'soon' is not a duration "
             "(write e.g. 30s, 15m, 1h, 7d)",
         ),
         ('[fetch]\ntimeout = "5s"\n', "monitor.toml:2: fetch.timeout: unknown setting"),

@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from feedserver import Server, feed, feed_server, hang, rss
 
 from monitor.config import Settings, load_settings
 from monitor.daemon import Daemon
 from monitor.notify import Notifier
 from monitor.store import Store, open_store
 from monitor.store.schedule import all_sources
+from tests.feedserver import Server, feed, feed_server, hang, rss
 
 __all__ = ["feed_server"]
 
@@ -66,7 +66,7 @@ def test_reload_keeps_the_running_config_when_the_new_one_is_bad(
     path.write_text(path.read_text() + "bogus = 1\n", encoding="utf-8")
     assert not daemon.reload()
     assert [s.name for s in daemon.settings.sources] == ["files", "good", "slow"]
-    assert f"{path}:18: sources[2].feed.bogus: unknown setting" in caplog.text
+    assert f"{path}:18: sources[2].bogus: unknown setting" in caplog.text
     config(tmp_path, feed_server, f'[[sources]]\nkind = "feed"\nurl = "{feed_server.url("/n")}"\n')
     assert daemon.reload()
     assert [s.name for s in daemon.settings.sources] == ["files", "good", "slow", "127.0.0.1"]

@@ -1,4 +1,4 @@
-"""docs/service.md documents every feed setting, [fetch] key and service command."""
+"""README.md and docs/service.md document every feed setting, [fetch] key and service command."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ import pytest
 from monitor.cli import main
 from monitor.config import FeedSource, FetchSettings, FilesSource
 
-DOC = (Path(__file__).resolve().parents[1] / "docs" / "service.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parents[1]
+DOC = "\n".join(
+    (ROOT / name).read_text(encoding="utf-8") for name in ("README.md", "docs/service.md")
+)
 
 
 @pytest.mark.parametrize("key", sorted(FeedSource.model_fields))

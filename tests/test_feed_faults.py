@@ -10,7 +10,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from feedserver import (
+from sqlmodel import col, func, select
+
+from monitor.config import FeedSource
+from monitor.models import Article, Source, utcnow
+from monitor.pipeline import CheckOutcome, check_source
+from monitor.sources.fetch import Fetcher, FetchLimits
+from monitor.store import Store, open_store
+from monitor.store.schedule import get_source
+from tests.feedserver import (
     Route,
     Server,
     drip,
@@ -26,14 +34,6 @@ from feedserver import (
     shared_dir,
     status,
 )
-from sqlmodel import col, func, select
-
-from monitor.config import FeedSource
-from monitor.models import Article, Source, utcnow
-from monitor.pipeline import CheckOutcome, check_source
-from monitor.sources.fetch import Fetcher, FetchLimits
-from monitor.store import Store, open_store
-from monitor.store.schedule import get_source
 
 __all__ = ["feed_server"]
 

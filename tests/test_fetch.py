@@ -8,7 +8,10 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
-from feedserver import (
+
+from monitor.sources.fetch import FetchCancelled, Fetcher, FetchError, FetchLimits, read_capped
+from monitor.sources.fetch import parse_retry_after as retry_after
+from tests.feedserver import (
     Server,
     drip,
     endless,
@@ -21,9 +24,6 @@ from feedserver import (
     rss,
     status,
 )
-
-from monitor.sources.fetch import FetchCancelled, Fetcher, FetchError, FetchLimits, read_capped
-from monitor.sources.fetch import parse_retry_after as retry_after
 
 __all__ = ["feed_server"]
 

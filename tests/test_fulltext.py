@@ -7,7 +7,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from feedserver import Server, feed, feed_server, status
 from sqlmodel import col, select
 
 from monitor.config import FeedSource
@@ -15,6 +14,7 @@ from monitor.models import Article
 from monitor.pipeline import CheckOutcome, check_source
 from monitor.sources.fetch import Fetcher, FetchLimits
 from monitor.store import Store, open_store
+from tests.feedserver import Server, feed, feed_server, status
 
 __all__ = ["feed_server"]
 

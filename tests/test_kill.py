@@ -8,8 +8,8 @@ from __future__ import annotations
 from itertools import pairwise
 from pathlib import Path
 
-from feedserver import Server, feed_server
-from killing import FEEDS, STEP_ITEMS, kill_rounds
+from tests.feedserver import Server, feed_server
+from tests.killing import FEEDS, STEP_ITEMS, kill_rounds
 
 __all__ = ["feed_server"]
 

@@ -10,7 +10,8 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from feedserver import (
+
+from tests.feedserver import (
     Handler,
     Route,
     Server,
@@ -22,7 +23,7 @@ from feedserver import (
     sequence,
     status,
 )
-from service import Service, integrity, query
+from tests.service import Service, integrity, query
 
 __all__ = ["feed_server"]
 
@@ -193,4 +194,4 @@ def test_sighup_reloads_and_keeps_the_last_good_config(tmp_path: Path, feed_serv
     finally:
         service.close()
     assert code == 0
-    assert "sources[1].feed.nonsense: unknown setting" in service.stderr
+    assert "sources[1].nonsense: unknown setting" in service.stderr

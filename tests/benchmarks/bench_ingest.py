@@ -30,13 +30,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import feedparser
-from feedserver import Server, feed, rss, shared_dir
 
 from monitor import pipeline
 from monitor.config import FeedSource
 from monitor.sources.feeds import parse_feed
 from monitor.sources.fetch import Fetcher, FetchLimits
 from monitor.store import open_store
+from tests.feedserver import Server, feed, rss, shared_dir
 
 
 def corpus() -> dict[str, bytes]:

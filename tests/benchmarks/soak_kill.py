@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from feedserver import Server
-from killing import FEEDS, FIRST_ITEMS, kill_rounds
+from tests.feedserver import Server
+from tests.killing import FEEDS, FIRST_ITEMS, kill_rounds
 
 
 def main() -> int:
