@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Sequence
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from monitor.durations import parse_duration
 from monitor.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "monitor.toml"
@@ -43,6 +45,52 @@ class FilesSource(BaseModel):
 SourceConfig = Annotated[FilesSource, Field(discriminator="kind")]
 
 
+class AlertSettings(BaseModel):
+    """The ``[alerts]`` table: merging, escalation, bursts, throttling and notifiers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    merge_window: timedelta = Field(default=timedelta(days=7), description="e.g. 7d.")
+    ladder_window: timedelta = Field(default=timedelta(days=90), description="Ladder memory.")
+    mirror_window: timedelta = Field(default=timedelta(days=14), description="Tit-for-tat.")
+    throttle: timedelta = Field(default=timedelta(hours=1), description="Re-alert throttle.")
+    duplicate_threshold: float = Field(default=0.8, gt=0, le=1, description="MinHash Jaccard.")
+    burst_days: int = Field(default=14, ge=3, description="Baseline days before today.")
+    burst_k: float = Field(default=3.0, gt=0, description="Sigmas above the baseline mean.")
+    burst_min_count: int = Field(default=5, ge=1, description="Articles a day, at least.")
+    log_path: Path | None = Field(default=None, description="Default: state_dir/alerts.jsonl.")
+    log_max_bytes: int = Field(default=10_000_000, ge=1024, description="Rotate above this.")
+    log_backups: int = Field(default=5, ge=1, description="Rotated files kept.")
+    retry_base: timedelta = Field(default=timedelta(seconds=30), description="First retry.")
+    retry_max: timedelta = Field(default=timedelta(hours=1), description="Longest backoff.")
+    webhook_url: str | None = Field(default=None, description="POST each alert as JSON.")
+    webhook_secret: SecretStr | None = Field(default=None, description="HMAC-SHA256 key.")
+    webhook_timeout_s: float = Field(default=5.0, gt=0)
+    smtp_host: str | None = Field(default=None, description="E-mail alerts when set.")
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_s: float = Field(default=10.0, gt=0)
+    email_from: str = "monitor@localhost"
+    email_to: list[str] = Field(default_factory=list)
+
+    @field_validator(
+        "merge_window",
+        "ladder_window",
+        "mirror_window",
+        "throttle",
+        "retry_base",
+        "retry_max",
+        mode="before",
+    )
+    @classmethod
+    def _duration(cls, value: object) -> timedelta:
+        if isinstance(value, str | int | float | timedelta):
+            return parse_duration(value)
+        raise ValueError("expected a duration such as 30s, 15m, 1h, 7d")
+
+
 class Settings(BaseSettings):
     """Every setting of ``monitor``; see the README's configuration reference."""
 
@@ -64,6 +112,7 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Sources to ingest; the bundled seed articles when none is named.",
     )
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
 
     @field_validator("sources")
     @classmethod
@@ -93,6 +142,11 @@ class Settings(BaseSettings):
             return list(self.sources)
         seeds = str(bundled_seeds_dir() / "*.txt")
         return [FilesSource(name=SEEDS_SOURCE_NAME, path=seeds, language="pl")]
+
+    @property
+    def alert_log_path(self) -> Path:
+        """Where the JSON Lines alert log goes."""
+        return self.alerts.log_path or self.state_dir / "alerts.jsonl"
 
     @property
     def is_sqlite(self) -> bool:
@@ -138,8 +192,12 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
         rest = url.removeprefix("sqlite:///")
         if rest and rest != ":memory:":
             url = f"sqlite:///{_resolve(Path(rest), base)}"
+    alerts = settings.alerts
+    if alerts.log_path is not None:
+        alerts = alerts.model_copy(update={"log_path": _resolve(alerts.log_path, base)})
     return settings.model_copy(
         update={
+            "alerts": alerts,
             "database_url": url,
             "rules_dir": _resolve(settings.rules_dir, base),
             "state_dir": _resolve(settings.state_dir, base),

@@ -53,7 +53,7 @@ def ingest(
     store = app.store()
     total = IngestReport()
     for source in sources:
-        report = ingest_files_source(store, source)
+        report = ingest_files_source(store, source, settings)
         total.merge(report)
         click.echo(
             f"{source.name}: {report.new} new, {report.known} known, "

@@ -1,0 +1,127 @@
+"""Deliver due outbox rows: the alert log, then the webhook, then e-mail.
+
+Each row is tried once a pass. A failure is logged, counted on the row and retried after
+an exponential backoff (``retry_base`` doubling up to ``retry_max``); the first failure
+on a channel stops that channel for the pass, so a dead endpoint costs one timeout, not
+one per alert. Delivery is at least once: a line may repeat in the log after a crash
+between writing and marking it, and each carries its outbox ``id`` to tell.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import httpx
+from sqlmodel import col, func, select
+
+from monitor.alerts.alertlog import AlertLogError, append_lines
+from monitor.alerts.mail import send_email
+from monitor.alerts.outbox import CHANNEL_EMAIL, CHANNEL_LOG, CHANNEL_WEBHOOK
+from monitor.alerts.webhook import NotifyError, post_webhook
+from monitor.config import AlertSettings, Settings
+from monitor.models import OutboxEntry, utcnow
+from monitor.store import Store
+
+log = logging.getLogger(__name__)
+BATCH = 500
+
+
+@dataclass
+class DeliveryReport:
+    """What one pass delivered, what failed (and why), what is still queued."""
+
+    sent: int = 0
+    failed: int = 0
+    pending: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def backoff(cfg: AlertSettings, attempts: int) -> timedelta:
+    """Wait after the ``attempts``-th failure: base, 2*base, 4*base, ... up to the max."""
+    delay: timedelta = cfg.retry_base * (2 ** max(0, attempts - 1))
+    return min(cfg.retry_max, delay)
+
+
+def deliver_due(
+    store: Store,
+    settings: Settings,
+    now: datetime | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> DeliveryReport:
+    """Try every due outbox row once; never raises for a failing channel."""
+    now = now or utcnow()
+    cfg = settings.alerts
+    with store.session() as session:
+        due = session.exec(
+            select(OutboxEntry)
+            .where(OutboxEntry.status == "pending", col(OutboxEntry.next_attempt_at) <= now)
+            .order_by(col(OutboxEntry.id))
+            .limit(BATCH)
+        ).all()
+    report = DeliveryReport()
+    outcome: dict[int, str | None] = {}  # id -> None when sent, else the error
+    logs = [e for e in due if e.channel == CHANNEL_LOG]
+    if logs:
+        lines = [
+            json.dumps({"id": e.id, **json.loads(e.payload)}, ensure_ascii=False) for e in logs
+        ]
+        try:
+            append_lines(settings.alert_log_path, lines, cfg.log_max_bytes, cfg.log_backups)
+            outcome.update({e.id or 0: None for e in logs})
+        except AlertLogError as exc:
+            outcome.update({e.id or 0: str(exc) for e in logs})
+    senders: dict[str, Callable[[str], None]] = {}
+    if cfg.webhook_url:
+        senders[CHANNEL_WEBHOOK] = lambda p: post_webhook(cfg, p, transport)
+    if cfg.smtp_host and cfg.email_to:
+        senders[CHANNEL_EMAIL] = lambda p: send_email(cfg, p)
+    for channel, send in senders.items():
+        for entry in (e for e in due if e.channel == channel):
+            try:
+                send(entry.payload)
+                outcome[entry.id or 0] = None
+            except NotifyError as exc:
+                outcome[entry.id or 0] = str(exc)
+                break
+    _record(store, cfg, outcome, now, report)
+    return report
+
+
+def _record(
+    store: Store,
+    cfg: AlertSettings,
+    outcome: dict[int, str | None],
+    now: datetime,
+    report: DeliveryReport,
+) -> None:
+    with store.session() as session:
+        for entry_id, error in outcome.items():
+            entry = session.get(OutboxEntry, entry_id)
+            assert entry is not None
+            entry.attempts += 1
+            if error is None:
+                entry.status, entry.sent_at, entry.last_error = "sent", now, None
+                report.sent += 1
+            else:
+                entry.last_error = error
+                entry.next_attempt_at = now + backoff(cfg, entry.attempts)
+                report.failed += 1
+                if error not in report.errors:
+                    report.errors.append(error)
+                    log.warning(
+                        "notify failed channel=%s attempts=%s retry_at=%s error=%s",
+                        entry.channel,
+                        entry.attempts,
+                        entry.next_attempt_at.isoformat(),
+                        error,
+                    )
+            session.add(entry)
+        report.pending = int(
+            session.exec(
+                select(func.count()).select_from(OutboxEntry).where(OutboxEntry.status == "pending")
+            ).one()
+        )
