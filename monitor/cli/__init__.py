@@ -14,6 +14,7 @@ from monitor import __version__
 from monitor.cli.alerts import alerts
 from monitor.cli.app import AppContext, config_option
 from monitor.cli.articles import articles
+from monitor.cli.dashboard import dashboard
 from monitor.cli.db import db
 from monitor.cli.ingest import ingest
 from monitor.cli.rules_stats import rules
@@ -54,5 +55,5 @@ def main(ctx: click.Context, log_level: str | None) -> None:
     app.log_level = log_level.upper() if log_level else None
 
 
-for command in (ingest, articles, db, alerts, rules):
+for command in (ingest, articles, db, alerts, rules, dashboard):
     main.add_command(command)
