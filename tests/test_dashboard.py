@@ -111,7 +111,7 @@ def test_dashboard_once_uses_a_big_terminal(tmp_path: Path, tmux: str) -> None:
     assert "2022-10" in screen
     # ESC and BEL are dropped: what is left of the sequences is shown as plain text
     assert "[bold red]PWNED[/bold red] [31mred[0m ]0;ownedtail" in screen
-    assert "fetch: HTTP 503 [blink]x[/blink]" in screen
+    assert "fetch: HTTP 503 [2J[blink]x[/blink]" in screen
     assert max(len(line) for line in screen.splitlines()) > 120
 
 
