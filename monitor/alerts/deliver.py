@@ -79,16 +79,32 @@ def deliver_due(
         senders[CHANNEL_WEBHOOK] = lambda p: post_webhook(cfg, p, transport)
     if cfg.smtp_host and cfg.email_to:
         senders[CHANNEL_EMAIL] = lambda p: send_email(cfg, p)
+    deferred: list[int] = []  # not tried: the channel failed earlier in this pass
     for channel, send in senders.items():
-        for entry in (e for e in due if e.channel == channel):
+        entries = [e for e in due if e.channel == channel]
+        for index, entry in enumerate(entries):
             try:
                 send(entry.payload)
                 outcome[entry.id or 0] = None
             except NotifyError as exc:
                 outcome[entry.id or 0] = str(exc)
+                deferred += [e.id or 0 for e in entries[index + 1 :]]
                 break
     _record(store, cfg, outcome, now, report)
+    _defer(store, cfg, deferred, now)
     return report
+
+
+def _defer(store: Store, cfg: AlertSettings, entry_ids: list[int], now: datetime) -> None:
+    """Rows of a failing channel wait with it, keeping their order and attempt count."""
+    if not entry_ids:
+        return
+    with store.session() as session:
+        for entry_id in entry_ids:
+            entry = session.get(OutboxEntry, entry_id)
+            assert entry is not None
+            entry.next_attempt_at = now + backoff(cfg, entry.attempts + 1)
+            session.add(entry)
 
 
 def _record(
