@@ -7,14 +7,13 @@ import os
 from datetime import UTC, datetime
 
 import click
-from rich.console import Console
 
 from monitor.alerts import DeliveryReport, deliver_due
 from monitor.alerts.lifecycle import STATUSES, VERDICTS, apply_action
 from monitor.alerts.queries import AlertFilter, get_alert_detail, list_alerts
 from monitor.alerts.records import alert_record
 from monitor.cli.alerts_silence import silence
-from monitor.cli.app import AppContext, command_options, pass_app
+from monitor.cli.app import AppContext, command_options, output_console, pass_app
 from monitor.durations import parse_duration
 from monitor.models import utcnow
 from monitor.review.format import (
@@ -104,7 +103,7 @@ def list_(app: AppContext, /, fmt: str, **filters: object) -> None:
     elif fmt == "csv":
         click.echo(format_csv(rows), nl=False)
     else:
-        Console(highlight=False).print(format_alert_table(rows))
+        output_console().print(format_alert_table(rows))
 
 
 @alerts.command()
@@ -115,7 +114,7 @@ def show(app: AppContext, alert_id: int) -> None:
     """Show one alert: roles, place, ladder step, every article and its evidence."""
     with app.store(upgrade=False).session() as session:
         detail = get_alert_detail(session, alert_id)
-    console = Console(highlight=False)
+    console = output_console(soft_wrap=True)
     console.print(format_alert_detail(detail, plain=not console.is_terminal))
 
 

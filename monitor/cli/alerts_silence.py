@@ -7,12 +7,11 @@ import os
 from datetime import timedelta
 
 import click
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from monitor.alerts.silences import create_silence, expire_silence, list_silences
-from monitor.cli.app import AppContext, command_options, pass_app
+from monitor.cli.app import AppContext, command_options, output_console, pass_app
 from monitor.durations import format_duration, parse_duration
 from monitor.models import Silence
 
@@ -87,7 +86,7 @@ def list_(app: AppContext, include_expired: bool) -> None:
             Text(s.created_by),
             Text(s.comment or ""),
         )
-    Console(highlight=False).print(table)
+    output_console().print(table)
 
 
 @silence.command()

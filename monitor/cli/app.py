@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from rich.console import Console
 
 from monitor.config import Settings, load_settings
 from monitor.logs import setup_logging
@@ -63,3 +64,14 @@ def command_options(func: F) -> F:
 
 
 pass_app = click.make_pass_decorator(AppContext, ensure=True)
+
+
+PIPE_WIDTH = 160
+
+
+def output_console(*, soft_wrap: bool = False) -> Console:
+    """Console for command output: the terminal's width, or wide lines into a pipe/file."""
+    console = Console(highlight=False, soft_wrap=soft_wrap)
+    if not console.is_terminal:
+        console = Console(highlight=False, soft_wrap=soft_wrap, width=PIPE_WIDTH)
+    return console

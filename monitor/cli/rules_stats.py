@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
 
 from monitor.alerts.queries import rule_stats
-from monitor.cli.app import AppContext, command_options, pass_app
+from monitor.cli.app import AppContext, command_options, output_console, pass_app
 from monitor.review.format import format_json_lines, format_rule_stats, rule_stats_records
 
 
@@ -27,7 +26,7 @@ def stats(app: AppContext, fmt: str) -> None:
     if fmt == "json":
         click.echo(format_json_lines(rule_stats_records(rows)), nl=False)
     else:
-        Console(highlight=False).print(format_rule_stats(rows))
+        output_console().print(format_rule_stats(rows))
 
 
 @click.group()
