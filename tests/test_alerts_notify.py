@@ -218,3 +218,23 @@ def test_rethrottled_updates_are_logged_but_not_sent(tmp_path: Path) -> None:
             "throttled: #"
         )
         assert docs[-1]["alert"]["num_articles"] == 3  # type: ignore[index]
+
+
+def test_failing_notifiers_never_block_ingestion(tmp_path: Path) -> None:
+    dead = "http://127.0.0.1:9/hook"  # discard port: connection refused
+    project = make_project(tmp_path, f'log_path = "/dev/full"\nwebhook_url = "{dead}"')
+    seeded(project)
+    with project.store.session() as session:  # make every queued row due again
+        for row in session.exec(select(OutboxEntry)):
+            row.next_attempt_at = utcnow() - timedelta(seconds=1)
+            session.add(row)
+    extra = tmp_path / "more.txt"
+    extra.write_text(" date 2024-05 Zwykły tekst bez żadnego zdarzenia.\n", encoding="utf-8")
+    result = project.run("ingest", str(extra))
+    assert result.exit_code == 0, result.output
+    assert "cli: 1 new" in result.output
+    rows = outbox(project, "log") + outbox(project, "webhook")
+    assert len(rows) == 12 and all(r.status == "pending" for r in rows)
+    assert {r.attempts for r in outbox(project, "log")} == {2}  # retried by the ingest pass
+    assert outbox(project, "webhook")[0].last_error is not None
+    assert "ConnectError" in str(outbox(project, "webhook")[0].last_error)
