@@ -7,8 +7,11 @@ engine stores them inside the pipeline, ``detect_seed_events`` uses the engine's
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from pathlib import Path
 
+import pytest
 from alerts_support import (
     SEED_HITS,
     Project,
@@ -20,8 +23,9 @@ from alerts_support import (
 from sqlmodel import select
 
 from monitor.alerts import deliver_due, raise_alerts
-from monitor.config import bundled_seeds_dir
+from monitor.config import bundled_seeds_dir, load_settings
 from monitor.models import Alert
+from monitor.store import open_store
 
 
 def seeded(tmp_path: Path) -> Project:
@@ -118,3 +122,32 @@ def test_alert_log_holds_every_seed_alert(tmp_path: Path) -> None:
         r["event"] for r in alerts_json(project)
     )
     assert all(d["evidence"] for d in docs)
+
+
+@pytest.mark.postgres
+def test_seed_alerts_on_postgresql(tmp_path: Path) -> None:
+    """The same story on PostgreSQL, in a scratch database of its own."""
+    server = os.environ.get("MONITOR_TEST_POSTGRES_URL")
+    if not server:
+        pytest.skip("MONITOR_TEST_POSTGRES_URL is not set")
+    psycopg = pytest.importorskip("psycopg")
+    name = f"alerts_{uuid.uuid4().hex[:10]}"
+    admin = server.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        url = server.rsplit("/", 1)[0] + f"/{name}"
+        config = tmp_path / "monitor.toml"
+        config.write_text(f'database_url = "{url}"\nstate_dir = "state"\n', encoding="utf-8")
+        settings = load_settings(config)
+        project = Project(tmp_path, config, settings, open_store(settings.database_url))
+        assert project.run("ingest").exit_code == 0
+        detect_seed_events(project)
+        rows = alerts_json(project)
+        assert len(rows) == 6
+        assert [r["tit_for_tat"] for r in by_event(rows, "summons")] == [True, False]
+        assert by_event(rows, "mobilization_exodus")[0]["num_articles"] == 2
+        project.store.dispose()
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
