@@ -49,8 +49,18 @@ def take_snapshot(store: Store, now: datetime | None = None, weeks: int = 12) ->
             .limit(60)
         ).all()
         titles = _titles(session, [a.id for a in top if a.id is not None])
+        newest = session.exec(
+            select(func.max(Alert.first_seen)).where(col(Alert.pair).is_not(None))
+        ).one()
+        # the sparkline window ends at the newest event (now, on a live service)
+        end = min(as_utc(newest), now) if newest else now
+        end += timedelta(seconds=1)
         recent_alerts = session.exec(
-            select(Alert).where(col(Alert.pair).is_not(None), col(Alert.status) != "dismissed")
+            select(Alert).where(
+                col(Alert.pair).is_not(None),
+                col(Alert.status) != "dismissed",
+                col(Alert.first_seen) >= end - timedelta(weeks=weeks),
+            )
         ).all()
         sources = list(session.exec(select(Source).order_by(col(Source.name))))
         counts = {
@@ -58,8 +68,6 @@ def take_snapshot(store: Store, now: datetime | None = None, weeks: int = 12) ->
             "detections": _count(session, Detection.created_at, now),
             "alerts": _count(session, Alert.created_at, now),
         }
-    end = max((as_utc(a.first_seen) for a in recent_alerts), default=now)
-    end = min(end, now) + timedelta(seconds=1)
     series = pair_scores(list(recent_alerts), end, weeks)
     pairs = []
     for pair, values in series.items():
