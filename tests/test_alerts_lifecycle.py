@@ -10,7 +10,7 @@ from alerts_support import Project, detect_seed_events, make_project
 from sqlmodel import select
 
 from monitor.alerts.lifecycle import TransitionError, apply_action
-from monitor.alerts.silences import create_silence, matching_silence
+from monitor.alerts.silences import create_silence, list_silences, matching_silence
 from monitor.errors import InputError
 from monitor.models import Alert, AlertAudit, utcnow
 
@@ -82,11 +82,28 @@ def test_silence_matchers(project: Project) -> None:
     with project.store.session() as session:
         create_silence(session, duration=timedelta(hours=1), by="ops", rule_id="other.rule")
         create_silence(session, duration=timedelta(hours=1), by="ops", event="summons")
-        assert matching_silence(session, point, [rule], now) is None
+        assert (
+            matching_silence(list_silences(session, include_expired=True), point, [rule], now)
+            is None
+        )
         by_rule = create_silence(session, duration=timedelta(hours=1), by="ops", rule_id=rule)
-        assert matching_silence(session, point, [rule], now) == by_rule
-        assert matching_silence(session, point, ["x"], now) is None  # the rule must be its
-        assert matching_silence(session, point, [rule], now + timedelta(hours=2)) is None
+        assert (
+            matching_silence(list_silences(session, include_expired=True), point, [rule], now)
+            == by_rule
+        )
+        assert (
+            matching_silence(list_silences(session, include_expired=True), point, ["x"], now)
+            is None
+        )  # the rule must be its
+        assert (
+            matching_silence(
+                list_silences(session, include_expired=True),
+                point,
+                [rule],
+                now + timedelta(hours=2),
+            )
+            is None
+        )
         both = create_silence(
             session,
             duration=timedelta(days=1),
@@ -94,4 +111,6 @@ def test_silence_matchers(project: Project) -> None:
             event="mobilization_point",
             pair="KAZ-RUS",
         )
-        assert matching_silence(session, point, [], now) == both
+        assert (
+            matching_silence(list_silences(session, include_expired=True), point, [], now) == both
+        )

@@ -32,7 +32,8 @@ def check_bursts(
     changes: list[AlertChange] = []
     today = day_start(now)
     since = today - timedelta(days=cfg.burst_days)
-    for signal, pair in sorted(keys):
+    for signal in sorted({signal for signal, _ in keys}):
+        pairs = {pair for s, pair in keys if s == signal}
         rows = session.exec(
             select(Detection, Article.ingested_at, ArticleFingerprint.duplicate_of)
             .join(Article, col(Article.id) == col(Detection.article_id))
@@ -43,24 +44,29 @@ def check_bursts(
             )
             .where(Detection.signal == signal, col(Article.ingested_at) >= since)
         ).all()
-        per_day: dict[datetime, set[int]] = defaultdict(set)
-        todays: list[Detection] = []
+        per_day: dict[tuple[str, datetime], set[int]] = defaultdict(set)
+        todays: dict[str, list[Detection]] = defaultdict(list)
         for det, ingested, dup in rows:
-            if pair_of(det.actor, det.target, det.place_countries) != pair:
+            pair = pair_of(det.actor, det.target, det.place_countries)
+            if pair not in pairs:
                 continue
             day = day_start(ingested)
-            per_day[day].add(dup or det.article_id)
+            per_day[pair, day].add(dup or det.article_id)
             if day == today:
-                todays.append(det)
-        count = len(per_day.get(today, ()))
-        baseline = [len(per_day.get(since + timedelta(days=i), ())) for i in range(cfg.burst_days)]
-        mean = statistics.fmean(baseline)
-        sd = statistics.pstdev(baseline)
-        if count < cfg.burst_min_count or count <= mean + cfg.burst_k * sd:
-            continue
-        change = _record_burst(session, signal, pair, today, count, mean, todays, now)
-        if change:
-            changes.append(change)
+                todays[pair].append(det)
+        for pair in sorted(p for p in pairs if p is not None):
+            count = len(per_day.get((pair, today), ()))
+            baseline = [
+                len(per_day.get((pair, since + timedelta(days=i)), ()))
+                for i in range(cfg.burst_days)
+            ]
+            mean = statistics.fmean(baseline)
+            sd = statistics.pstdev(baseline)
+            if count < cfg.burst_min_count or count <= mean + cfg.burst_k * sd:
+                continue
+            change = _record_burst(session, signal, pair, today, count, mean, todays[pair], now)
+            if change:
+                changes.append(change)
     return changes
 
 

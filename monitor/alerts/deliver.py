@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -55,14 +55,45 @@ def deliver_due(
     """Try every due outbox row once; never raises for a failing channel."""
     now = now or utcnow()
     cfg = settings.alerts
-    with store.session() as session:
-        due = session.exec(
-            select(OutboxEntry)
-            .where(OutboxEntry.status == "pending", col(OutboxEntry.next_attempt_at) <= now)
-            .order_by(col(OutboxEntry.id))
-            .limit(BATCH)
-        ).all()
+    senders: dict[str, Callable[[str], None]] = {CHANNEL_LOG: lambda _p: None}
+    if cfg.webhook_url:
+        senders[CHANNEL_WEBHOOK] = lambda p: post_webhook(cfg, p, transport)
+    if cfg.smtp_host and cfg.email_to:
+        senders[CHANNEL_EMAIL] = lambda p: send_email(cfg, p)
     report = DeliveryReport()
+    failed: set[str] = set()
+    while True:
+        # rows of channels no longer configured wait until they are configured again
+        channels = [c for c in senders if c not in failed]
+        with store.session() as session:
+            due = session.exec(
+                select(OutboxEntry)
+                .where(
+                    OutboxEntry.status == "pending",
+                    col(OutboxEntry.next_attempt_at) <= now,
+                    col(OutboxEntry.channel).in_(channels),
+                )
+                .order_by(col(OutboxEntry.id))
+                .limit(BATCH)
+            ).all()
+        if not due:
+            break
+        _deliver_batch(store, settings, senders, due, now, report, failed)
+        if len(due) < BATCH:
+            break
+    return report
+
+
+def _deliver_batch(
+    store: Store,
+    settings: Settings,
+    senders: dict[str, Callable[[str], None]],
+    due: Sequence[OutboxEntry],
+    now: datetime,
+    report: DeliveryReport,
+    failed: set[str],
+) -> None:
+    cfg = settings.alerts
     outcome: dict[int, str | None] = {}  # id -> None when sent, else the error
     logs = [e for e in due if e.channel == CHANNEL_LOG]
     if logs:
@@ -74,14 +105,10 @@ def deliver_due(
             outcome.update({e.id or 0: None for e in logs})
         except AlertLogError as exc:
             outcome.update({e.id or 0: str(exc) for e in logs})
-    senders: dict[str, Callable[[str], None]] = {}
-    if cfg.webhook_url:
-        senders[CHANNEL_WEBHOOK] = lambda p: post_webhook(cfg, p, transport)
-    if cfg.smtp_host and cfg.email_to:
-        senders[CHANNEL_EMAIL] = lambda p: send_email(cfg, p)
+            failed.add(CHANNEL_LOG)
     deferred: list[int] = []  # not tried: the channel failed earlier in this pass
     for channel, send in senders.items():
-        entries = [e for e in due if e.channel == channel]
+        entries = [e for e in due if e.channel == channel and channel != CHANNEL_LOG]
         for index, entry in enumerate(entries):
             try:
                 send(entry.payload)
@@ -89,10 +116,10 @@ def deliver_due(
             except NotifyError as exc:
                 outcome[entry.id or 0] = str(exc)
                 deferred += [e.id or 0 for e in entries[index + 1 :]]
+                failed.add(channel)
                 break
     _record(store, cfg, outcome, now, report)
     _defer(store, cfg, deferred, now)
-    return report
 
 
 def _defer(store: Store, cfg: AlertSettings, entry_ids: list[int], now: datetime) -> None:

@@ -16,9 +16,9 @@ from sqlmodel import Session, col, select
 
 from monitor.alerts.merge import AlertChange
 from monitor.alerts.records import alert_record
-from monitor.alerts.silences import matching_silence
+from monitor.alerts.silences import list_silences, matching_silence
 from monitor.config import Settings
-from monitor.models import Alert, AlertAudit, Article, Detection, OutboxEntry
+from monitor.models import Alert, AlertAudit, Article, Detection, OutboxEntry, Silence
 
 CHANNEL_LOG = "log"
 CHANNEL_WEBHOOK = "webhook"
@@ -38,10 +38,15 @@ def notifier_channels(settings: Settings) -> list[str]:
 
 
 def suppression(
-    session: Session, alert: Alert, change: AlertChange, settings: Settings, now: datetime
+    session: Session,
+    alert: Alert,
+    change: AlertChange,
+    settings: Settings,
+    now: datetime,
+    silences: Sequence[Silence],
 ) -> str | None:
     """Why this change is not notified (silence or throttle), or None."""
-    silence = matching_silence(session, alert, change.rule_ids, now)
+    silence = matching_silence(silences, alert, change.rule_ids, now)
     if silence is not None:
         return f"silenced by #{silence.id} until {silence.ends_at.isoformat()}"
     since = now - settings.alerts.throttle
@@ -83,10 +88,11 @@ def enqueue_changes(
 ) -> None:
     """Queue each change for the log and, unless suppressed, for the notifiers."""
     channels = notifier_channels(settings)
+    silences = list_silences(session, now=now) if changes else []
     for change in changes:
         alert = session.get(Alert, change.alert_id)
         assert alert is not None
-        why = suppression(session, alert, change, settings, now)
+        why = suppression(session, alert, change, settings, now, silences)
         doc = {
             "kind": change.kind,
             "at": now.isoformat(),

@@ -84,7 +84,6 @@ def raise_alerts(
         assert alert.id is not None and det.id is not None
         session.add(AlertDetection(alert_id=alert.id, detection_id=det.id))
         touched[alert.id].append(det)
-        session.flush()
     changes: list[AlertChange] = []
     for alert_id, alert_dets in touched.items():
         alert = session.get(Alert, alert_id)

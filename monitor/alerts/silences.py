@@ -79,12 +79,12 @@ def expire_silence(session: Session, silence_id: int, now: datetime | None = Non
 
 
 def matching_silence(
-    session: Session, alert: Alert, rule_ids: Iterable[str], now: datetime
+    silences: Iterable[Silence], alert: Alert, rule_ids: Iterable[str], now: datetime
 ) -> Silence | None:
-    """The first active silence whose every matcher fits the alert (and one of its rules)."""
+    """The first silence active at ``now`` whose every matcher fits the alert and its rules."""
     rules = set(rule_ids)
-    for silence in list_silences(session, now=now):
-        if silence.starts_at > now:
+    for silence in silences:
+        if not silence.starts_at <= now < silence.ends_at:
             continue
         if silence.signal and silence.signal != alert.signal:
             continue
