@@ -101,11 +101,13 @@ def sources_table(sources: list[Source], now: datetime, rows: int) -> Table:
     table.add_column("source", no_wrap=True, overflow="ellipsis")
     table.add_column("ok", no_wrap=True)
     table.add_column("err", justify="right", no_wrap=True)
-    table.add_column("next / last error", no_wrap=True, overflow="ellipsis", ratio=1)
+    table.add_column("next check / error", no_wrap=True, overflow="ellipsis", ratio=1)
     for s in sources[:rows]:
-        state = Text(clean(s.last_error) if s.error_count else _ago(now, s.next_check_at))
-        if s.error_count:
-            state.stylize("red")
+        if s.error_count:  # in backoff: when it tries again, then why it failed
+            state = Text(f"{_ago(now, s.next_check_at)}: ", style="red")
+            state.append(clean(s.last_error))
+        else:
+            state = Text(_ago(now, s.next_check_at) if s.next_check_at else "-")
         table.add_row(
             Text(clean(s.name)),
             _ago(now, s.last_success_at),
