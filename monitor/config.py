@@ -15,7 +15,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from monitor.durations import parse_duration
@@ -89,6 +97,19 @@ class AlertSettings(BaseModel):
         if isinstance(value, str | int | float | timedelta):
             return parse_duration(value)
         raise ValueError("expected a duration such as 30s, 15m, 1h, 7d")
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http:// or https:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _recipients(self) -> AlertSettings:
+        if self.smtp_host and not self.email_to:
+            raise ValueError("smtp_host is set but email_to names no recipient")
+        return self
 
 
 class Settings(BaseSettings):
@@ -229,6 +250,6 @@ def _format_validation_error(exc: ValidationError, path: Path | None, text: str)
 
 def _find_line(text: str, key: str) -> int | None:
     """Best-effort line number of ``key = ...`` in the TOML text."""
-    pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=", re.MULTILINE)
+    pattern = re.compile(rf"^[ \t]*\"?{re.escape(key)}\"?[ \t]*=", re.MULTILINE)
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else None

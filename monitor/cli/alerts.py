@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
-import os
 from datetime import UTC, datetime
 
 import click
@@ -13,7 +11,7 @@ from monitor.alerts.lifecycle import STATUSES, VERDICTS, apply_action
 from monitor.alerts.queries import AlertFilter, get_alert_detail, list_alerts
 from monitor.alerts.records import alert_record
 from monitor.cli.alerts_silence import silence
-from monitor.cli.app import AppContext, command_options, output_console, pass_app
+from monitor.cli.app import AppContext, command_options, output_console, pass_app, reviewer
 from monitor.durations import parse_duration
 from monitor.models import utcnow
 from monitor.review.format import (
@@ -133,7 +131,7 @@ def _review_command(action: str, help_text: str) -> click.Command:
         by: str | None,
         verdict: str | None,
     ) -> None:
-        who = by or os.environ.get("MONITOR_USER") or getpass.getuser()
+        who = reviewer(by)
         with app.store().session() as session:
             changed = apply_action(session, alert_ids, action, by=who, note=note, verdict=verdict)
         for alert in changed:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
-import os
 from datetime import timedelta
 
 import click
@@ -11,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from monitor.alerts.silences import create_silence, expire_silence, list_silences
-from monitor.cli.app import AppContext, command_options, output_console, pass_app
+from monitor.cli.app import AppContext, command_options, output_console, pass_app, reviewer
 from monitor.durations import format_duration, parse_duration
 from monitor.models import Silence
 
@@ -51,7 +49,7 @@ def create(
     by: str | None,
 ) -> None:
     """Create a silence; every given matcher must fit an alert."""
-    who = by or os.environ.get("MONITOR_USER") or getpass.getuser()
+    who = reviewer(by)
     with app.store().session() as session:
         made = create_silence(
             session,

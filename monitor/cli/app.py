@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,3 +77,13 @@ def output_console(*, soft_wrap: bool = False) -> Console:
     if not console.is_terminal:
         console = Console(highlight=False, soft_wrap=soft_wrap, width=PIPE_WIDTH)
     return console
+
+
+def reviewer(by: str | None) -> str:
+    """Who acts: ``--by``, else ``$MONITOR_USER``, else the login name, else "unknown"."""
+    if by:
+        return by
+    try:
+        return os.environ.get("MONITOR_USER") or getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return "unknown"
