@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from monitor.alerts.counting import recount
 from monitor.alerts.ladder import BURST_EVENT, BURST_SEVERITY, pair_of
 from monitor.alerts.merge import AlertChange, merge_key
 from monitor.alerts.timing import as_utc
@@ -101,7 +102,6 @@ def _record_burst(
         )
     elif alert.num_articles == count:
         return None
-    alert.num_articles = count
     alert.raised_reason = f"{count} articles today against a baseline of {mean:.1f} a day"
     alert.updated_at = now
     session.add(alert)
@@ -115,5 +115,6 @@ def _record_burst(
         assert det.id is not None
         session.add(AlertDetection(alert_id=alert.id, detection_id=det.id))
     session.flush()
+    recount(session, alert)
     ids = tuple(d.id for d in fresh if d.id is not None)
     return AlertChange(alert.id, kind, ids, tuple(sorted({d.rule_id for d in fresh})))
