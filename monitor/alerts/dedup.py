@@ -1,26 +1,26 @@
 """Near-duplicate articles (republished agency copy, updated versions) via MinHash LSH.
 
-Each article that feeds an alert gets a MinHash of its word 3-shingles. A new article whose
-estimated Jaccard similarity with a recent one reaches the threshold is recorded as a
-duplicate of that one's original, and alerts count it once.
+Each article that feeds an alert gets a MinHash of its word 3-shingles. When it joins an
+alert, it is compared (LSH, then the estimated Jaccard similarity) with the articles
+already behind that alert; at or above the threshold it is recorded as a duplicate of
+their original, and alerts count it once. Comparing within the alert keeps the cost
+proportional to the story, not to the whole archive.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
-from datetime import datetime, timedelta
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 from sqlmodel import Session, col, select
 
-from monitor.models import Article, ArticleFingerprint
+from monitor.models import AlertDetection, Article, ArticleFingerprint, Detection
 
 NUM_PERM = 128
 SHINGLE_WORDS = 3
-LOOKBACK = timedelta(days=30)
-MAX_CANDIDATES = 20_000
 _WORD = re.compile(r"\w+")
 
 
@@ -41,51 +41,79 @@ def _from_bytes(data: bytes) -> MinHash:
     return mh
 
 
-def fingerprint_articles(
-    session: Session, articles: Iterable[Article], threshold: float, now: datetime
-) -> dict[int, int]:
-    """Fingerprint the articles not yet seen; return ``{article_id: canonical article_id}``."""
-    wanted = {a.id: a for a in articles if a.id is not None}
-    known = {
-        fp.article_id: fp
-        for fp in session.exec(
+@functools.lru_cache(maxsize=8)
+def _bands(threshold: float) -> tuple[int, int]:
+    """LSH bands and rows for the threshold (datasketch integrates numerically: do it once)."""
+    probe = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    return int(probe.b), int(probe.r)
+
+
+def _to_bytes(mh: MinHash) -> bytes:
+    return bytes(mh.hashvalues.astype(np.uint64).tobytes())
+
+
+class DuplicateFinder:
+    """Fingerprints articles and finds their near-duplicates among an alert's articles."""
+
+    def __init__(self, session: Session, threshold: float) -> None:
+        self.session = session
+        self.threshold = threshold
+        self.prints: dict[int, ArticleFingerprint] = {}
+        self.hashes: dict[int, MinHash] = {}
+        self.indexes: dict[int, tuple[MinHashLSH, set[int]]] = {}
+
+    def fingerprint(self, articles: Iterable[Article]) -> None:
+        """Load or compute (and store) the fingerprints of these articles."""
+        wanted = {a.id: a for a in articles if a.id is not None and a.id not in self.prints}
+        for fp in self.session.exec(
             select(ArticleFingerprint).where(col(ArticleFingerprint.article_id).in_(list(wanted)))
+        ):
+            self.prints[fp.article_id] = fp
+        for article_id, article in sorted(wanted.items()):
+            if article_id not in self.prints:
+                mh = minhash_of(article.text)
+                fp = ArticleFingerprint(article_id=article_id, hashvalues=_to_bytes(mh))
+                self.session.add(fp)
+                self.prints[article_id], self.hashes[article_id] = fp, mh
+        self.session.flush()
+
+    def _hash(self, article_id: int) -> MinHash:
+        if article_id not in self.hashes:
+            self.hashes[article_id] = _from_bytes(self.prints[article_id].hashvalues)
+        return self.hashes[article_id]
+
+    def check(self, article_id: int, alert_id: int) -> int | None:
+        """Record whether the article nearly duplicates one behind the alert; its original."""
+        fp = self.prints[article_id]
+        if fp.duplicate_of is not None:
+            return fp.duplicate_of
+        lsh, members = self.indexes.get(alert_id) or (
+            MinHashLSH(num_perm=NUM_PERM, params=_bands(self.threshold)),
+            set(),
         )
-    }
-    canonical = {aid: fp.duplicate_of or aid for aid, fp in known.items()}
-    fresh = [a for aid, a in sorted(wanted.items()) if aid not in known]
-    if not fresh:
-        return canonical
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    roots: dict[int, int] = {}
-    recent = session.exec(
-        select(ArticleFingerprint)
-        .join(Article, col(Article.id) == col(ArticleFingerprint.article_id))
-        .where(col(Article.ingested_at) >= now - LOOKBACK)
-        .order_by(col(Article.id).desc())
-        .limit(MAX_CANDIDATES)
-    )
-    hashes: dict[int, MinHash] = {}
-    for fp in recent:
-        hashes[fp.article_id] = _from_bytes(fp.hashvalues)
-        lsh.insert(str(fp.article_id), hashes[fp.article_id])
-        roots[fp.article_id] = fp.duplicate_of or fp.article_id
-    for article in fresh:
-        assert article.id is not None
-        mh = minhash_of(article.text)
-        matches = [int(k) for k in lsh.query(mh)]
-        close = [m for m in matches if hashes[m].jaccard(mh) >= threshold]
-        root = min(roots[m] for m in close) if close else None
-        session.add(
-            ArticleFingerprint(
-                article_id=article.id,
-                hashvalues=mh.hashvalues.astype(np.uint64).tobytes(),
-                duplicate_of=root,
+        self.indexes[alert_id] = (lsh, members)
+        linked = set(
+            self.session.exec(
+                select(Detection.article_id)
+                .join(AlertDetection, col(AlertDetection.detection_id) == col(Detection.id))
+                .where(AlertDetection.alert_id == alert_id)
             )
         )
-        canonical[article.id] = root or article.id
-        hashes[article.id] = mh
-        roots[article.id] = root or article.id
-        lsh.insert(str(article.id), mh)
-    session.flush()
-    return canonical
+        fresh = linked - members - {article_id}
+        if fresh:
+            self.fingerprint(self.session.exec(select(Article).where(col(Article.id).in_(fresh))))
+            for other in fresh:
+                lsh.insert(str(other), self._hash(other))
+                members.add(other)
+        mine = self._hash(article_id)
+        close = [
+            int(key)
+            for key in lsh.query(mine)
+            if self._hash(int(key)).jaccard(mine) >= self.threshold
+        ]
+        # an article already counted as the original of another one stays the original
+        roots = {self.prints[c].duplicate_of or c for c in close} - {article_id}
+        if roots:
+            fp.duplicate_of = min(roots)
+            self.session.add(fp)
+        return fp.duplicate_of

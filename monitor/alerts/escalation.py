@@ -33,6 +33,8 @@ def assess(session: Session, alert: Alert, cfg: AlertSettings) -> list[str]:
                     col(Alert.ladder_step).is_not(None),
                     col(Alert.id) < (alert.id or 0),
                     col(Alert.status) != "dismissed",
+                    col(Alert.first_seen) <= alert.last_seen,
+                    col(Alert.last_seen) >= as_utc(alert.first_seen) - cfg.ladder_window,
                 )
             )
             if as_utc(a.first_seen) <= as_utc(alert.last_seen)
@@ -52,6 +54,8 @@ def assess(session: Session, alert: Alert, cfg: AlertSettings) -> list[str]:
                 Alert.target == alert.actor,
                 col(Alert.id) < (alert.id or 0),
                 col(Alert.status) != "dismissed",
+                col(Alert.first_seen) <= as_utc(alert.last_seen) + cfg.mirror_window,
+                col(Alert.last_seen) >= as_utc(alert.first_seen) - cfg.mirror_window,
             )
             .order_by(col(Alert.id).desc())
         ).all()

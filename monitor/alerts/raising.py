@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from monitor.alerts.burst import check_bursts
 from monitor.alerts.counting import recount
-from monitor.alerts.dedup import fingerprint_articles
+from monitor.alerts.dedup import DuplicateFinder
 from monitor.alerts.escalation import assess
 from monitor.alerts.ladder import pair_of
 from monitor.alerts.merge import AlertChange, absorb, detection_span, find_alert, open_alert
@@ -64,7 +64,8 @@ def raise_alerts(
             select(Article).where(col(Article.id).in_({d.article_id for d in dets}))
         )
     }
-    fingerprint_articles(session, articles.values(), cfg.duplicate_threshold, now)
+    dups = DuplicateFinder(session, cfg.duplicate_threshold)
+    dups.fingerprint(articles.values())
     spans = {aid: detection_span(a) for aid, a in articles.items()}
     dets.sort(key=lambda d: (spans[d.article_id][0], d.article_id, d.evidence_start))
     created: dict[int, Alert] = {}
@@ -82,6 +83,8 @@ def raise_alerts(
         else:
             absorb(alert, det, span, now)
             session.add(alert)
+            assert alert.id is not None
+            dups.check(det.article_id, alert.id)
         assert alert.id is not None and det.id is not None
         session.add(AlertDetection(alert_id=alert.id, detection_id=det.id))
         touched[alert.id].append(det)
