@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from monitor.alerts.ladder import pair_of, rung_of, severity_of
@@ -63,14 +64,18 @@ def find_alert(
 ) -> Alert | None:
     """The alert this detection belongs to by the merge rule, or None for a new one."""
     window = cfg.merge_window
-    rows = session.exec(
-        select(Alert).where(
-            Alert.signal == det.signal,
-            Alert.event == det.event,
-            col(Alert.first_seen) <= span[1] + window,
-            col(Alert.last_seen) >= span[0] - window,
-        )
-    ).all()
+    query = select(Alert).where(
+        Alert.signal == det.signal,
+        Alert.event == det.event,
+        col(Alert.first_seen) <= span[1] + window,
+        col(Alert.last_seen) >= span[0] - window,
+    )
+    for role in ("actor", "target", "subject", "place_countries"):  # codes: exact case
+        value = getattr(det, role)
+        if value:
+            column = col(getattr(Alert, role))
+            query = query.where(sa.or_(column == value, column.is_(None)))
+    rows = session.exec(query).all()
     near = [
         a
         for a in rows
