@@ -237,19 +237,35 @@ def _format_validation_error(exc: ValidationError, path: Path | None, text: str)
     lines = []
     for error in exc.errors():
         loc: Sequence[int | str] = error["loc"]
+        if len(loc) > 2 and loc[0] == "sources" and isinstance(loc[1], int):
+            loc = (*loc[:2], *loc[3:])  # drop the union tag ("files", "feed")
         field = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc)
         field = field.replace(".[", "[")
         message = error["msg"]
         if error["type"] == "extra_forbidden":
             message = "unknown setting"
-        line = _find_line(text, str(loc[-1])) if loc and text else None
+        line = _find_line(text, loc, missing=error["type"] == "missing") if text else None
         at = f"{where}:{line}" if line else where
         lines.append(f"{at}: {field}: {message}")
     return "\n".join(lines)
 
 
-def _find_line(text: str, key: str) -> int | None:
-    """Best-effort line number of ``key = ...`` in the TOML text."""
+def _find_line(text: str, loc: Sequence[int | str], *, missing: bool) -> int | None:
+    """Best-effort line of the offending key; for an array-of-tables entry, its block."""
+    start, end = 0, len(text)
+    if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
+        headers = list(re.finditer(rf"^[ \t]*\[\[\s*{re.escape(loc[0])}\s*\]\]", text, re.M))
+        if loc[1] >= len(headers):
+            return None
+        start = headers[loc[1]].start()
+        following = re.compile(r"^\s*\[", re.M).search(text, headers[loc[1]].end())
+        end = following.start() if following else len(text)
+        if missing:
+            return text.count("\n", 0, start) + 1
+    elif missing:
+        return None
+    key = str(loc[-1])
+    # [ \t], not \s: a blank line before the key must not be counted as its line
     pattern = re.compile(rf"^[ \t]*\"?{re.escape(key)}\"?[ \t]*=", re.MULTILINE)
-    match = pattern.search(text)
+    match = pattern.search(text, start, end)
     return text.count("\n", 0, match.start()) + 1 if match else None

@@ -13,11 +13,9 @@ class KeyValueFormatter(logging.Formatter):
     """``level=INFO logger=monitor.pipeline msg="new article id=3 ..."``; one line each."""
 
     def format(self, record: logging.LogRecord) -> str:
-        message = record.getMessage().replace("\n", "\\n")
-        line = f"level={record.levelname} logger={record.name} msg={_quote(message)}"
+        line = f"level={record.levelname} logger={record.name} msg={_quote(record.getMessage())}"
         if record.exc_info:
-            trace = self.formatException(record.exc_info).replace("\n", "\\n")
-            line += f" exc={_quote(trace)}"
+            line += f" exc={_quote(self.formatException(record.exc_info))}"
         return line
 
 
@@ -25,7 +23,8 @@ _HANDLER_NAME = "monitor"
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
 
 
 def setup_logging(level: str = "INFO", *, stream_is_tty: bool | None = None) -> None:

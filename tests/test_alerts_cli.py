@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
-from alerts_support import Project, alerts_json, detect_seed_events, make_project
 from sqlmodel import select
 
 from monitor.models import AlertAudit
+from tests.alerts_support import Project, alerts_json, detect_seed_events, make_project
 
 
 @pytest.fixture

@@ -6,13 +6,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from alerts_support import Project, detect_seed_events, make_project
 from sqlmodel import select
 
 from monitor.alerts.lifecycle import TransitionError, apply_action
 from monitor.alerts.silences import create_silence, list_silences, matching_silence
 from monitor.errors import InputError
 from monitor.models import Alert, AlertAudit, utcnow
+from tests.alerts_support import Project, detect_seed_events, make_project
 
 
 @pytest.fixture

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from alerts_support import Hit, Project, add_article, make_project, write_detections
 from sqlmodel import select
 
 from monitor.alerts import raise_alerts
 from monitor.alerts.merge import AlertChange
 from monitor.models import Alert
+from tests.alerts_support import Hit, Project, add_article, make_project, write_detections
 
 DAY = datetime(2024, 3, 10, 12, tzinfo=UTC)
 STORY = (

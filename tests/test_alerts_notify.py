@@ -10,7 +10,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from alerts_support import (
+from sqlmodel import select
+
+from monitor.alerts import deliver_due, raise_alerts
+from monitor.alerts.alertlog import append_lines
+from monitor.alerts.silences import create_silence
+from monitor.models import OutboxEntry, utcnow
+from tests.alerts_support import (
     Hit,
     Project,
     add_article,
@@ -18,13 +24,7 @@ from alerts_support import (
     make_project,
     write_detections,
 )
-from servers import MailSink, WebhookSink, smtp_server, webhook_server
-from sqlmodel import select
-
-from monitor.alerts import deliver_due, raise_alerts
-from monitor.alerts.alertlog import append_lines
-from monitor.alerts.silences import create_silence
-from monitor.models import OutboxEntry, utcnow
+from tests.servers import MailSink, WebhookSink, smtp_server, webhook_server
 
 SECRET = "s3cret-never-logged"
 KAZ_RUS_DISPUTES = {"expulsion_demand", "summons"}

@@ -7,12 +7,16 @@ engine stores them inside the pipeline, ``detect_seed_events`` uses the engine's
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from pathlib import Path
 
 import pytest
-from alerts_support import (
+from sqlmodel import select
+
+from monitor.alerts import deliver_due, raise_alerts
+from monitor.config import bundled_seeds_dir, load_settings
+from monitor.models import Alert
+from monitor.store import open_store
+from tests.alerts_support import (
     SEED_HITS,
     Project,
     alerts_json,
@@ -20,12 +24,6 @@ from alerts_support import (
     make_project,
     write_detections,
 )
-from sqlmodel import select
-
-from monitor.alerts import deliver_due, raise_alerts
-from monitor.config import bundled_seeds_dir, load_settings
-from monitor.models import Alert
-from monitor.store import open_store
 
 
 def seeded(tmp_path: Path) -> Project:
@@ -125,29 +123,20 @@ def test_alert_log_holds_every_seed_alert(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-def test_seed_alerts_on_postgresql(tmp_path: Path) -> None:
-    """The same story on PostgreSQL, in a scratch database of its own."""
-    server = os.environ.get("MONITOR_TEST_POSTGRES_URL")
-    if not server:
-        pytest.skip("MONITOR_TEST_POSTGRES_URL is not set")
-    psycopg = pytest.importorskip("psycopg")
-    name = f"alerts_{uuid.uuid4().hex[:10]}"
-    admin = server.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
+def test_seed_alerts_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
+    """The same story on PostgreSQL (a fresh schema from conftest)."""
+    config = tmp_path / "monitor.toml"
+    config.write_text(f'database_url = "{postgres_url}"\nstate_dir = "state"\n', encoding="utf-8")
+    settings = load_settings(config)
+    project = Project(tmp_path, config, settings, open_store(settings.database_url))
     try:
-        url = server.rsplit("/", 1)[0] + f"/{name}"
-        config = tmp_path / "monitor.toml"
-        config.write_text(f'database_url = "{url}"\nstate_dir = "state"\n', encoding="utf-8")
-        settings = load_settings(config)
-        project = Project(tmp_path, config, settings, open_store(settings.database_url))
         assert project.run("ingest").exit_code == 0
         detect_seed_events(project)
         rows = alerts_json(project)
         assert len(rows) == 6
         assert [r["tit_for_tat"] for r in by_event(rows, "summons")] == [True, False]
         assert by_event(rows, "mobilization_exodus")[0]["num_articles"] == 2
-        project.store.dispose()
+        assert project.run("alerts", "resolve", str(rows[0]["id"])).exit_code == 0
+        assert "precision" in project.run("rules", "stats").output
     finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        project.store.dispose()

@@ -14,12 +14,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from alerts_support import Hit, Project, detect_seed_events, make_project, write_detections
 from sqlmodel import select
 
 from monitor.alerts import raise_alerts
 from monitor.dashboard.view import sparkline
 from monitor.models import Article, Source, utcnow
+from tests.alerts_support import Hit, Project, detect_seed_events, make_project, write_detections
 
 EVIL_TITLE = "[bold red]PWNED[/bold red] \x1b[31mred\x1b[0m \x1b]0;owned\x07tail"
 EVIL_TEXT = "Moskwa wezwała ambasadora Polski do MSZ w sprawie incydentu."

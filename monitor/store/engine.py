@@ -65,7 +65,12 @@ def create_db_engine(url: str) -> Engine:
         kwargs["pool_pre_ping"] = True
     try:
         engine = sa.create_engine(parsed, **kwargs)
-    except (NoSuchModuleError, ImportError) as exc:
+    except NoSuchModuleError:
+        raise StoreError(
+            f"database URL {parsed.render_as_string(hide_password=True)}: unknown database "
+            f"kind {parsed.drivername!r} (use sqlite:///PATH or postgresql+psycopg://...)"
+        ) from None
+    except ImportError as exc:
         raise StoreError(
             f"database URL {parsed.render_as_string(hide_password=True)}: driver missing "
             f"({exc}); for PostgreSQL install monitor[postgres]"
