@@ -30,7 +30,7 @@ def test_list_table_newest_first(project: Project) -> None:
     result = project.run("alerts", "list")
     assert result.exit_code == 0, result.output
     assert "6 alert(s)" in result.output
-    assert "summons (tit-for-tat)" in result.output
+    assert "(tit-for-tat)" in result.output
     assert "RUS -> KAZ about UKR" in result.output
     assert "RUS -> ? at Astrakhan oblast (RUS-KAZ)" in result.output
     body = result.output.splitlines()

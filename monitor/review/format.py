@@ -6,8 +6,10 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
+from rich import box
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -42,6 +44,7 @@ CSV_FIELDS = (
     "verdict",
 )
 MARK_OPEN, MARK_CLOSE = "**", "**"
+SHORT_STATUS = {"acknowledged": "ack"}  # keeps the table within 80 columns
 
 
 def roles(alert: Alert) -> str:
@@ -54,6 +57,15 @@ def roles(alert: Alert) -> str:
     if alert.place_countries:
         text += f" ({alert.place_countries})"
     return text
+
+
+def period(alert: Alert) -> str:
+    """The event interval as inclusive days: ``2022-09-01 to 2022-10-31``."""
+    first, last = alert.first_seen, alert.last_seen
+    if last > first:
+        last -= timedelta(microseconds=1)  # intervals end exclusively
+    start, end = f"{first:%Y-%m-%d}", f"{last:%Y-%m-%d}"
+    return start if start == end else f"{start} to {end}"
 
 
 def format_json_lines(records: Sequence[dict[str, Any]]) -> str:
@@ -71,24 +83,27 @@ def format_csv(alerts: Sequence[Alert]) -> str:
 
 def format_alert_table(alerts: Sequence[Alert]) -> Table:
     """Newest first, as given: id, status, severity, event, roles, counts, dates."""
-    table = Table(title=f"{len(alerts)} alert(s)", title_justify="left")
-    for name, justify in (
-        ("id", "right"),
-        ("status", "left"),
-        ("sev", "right"),
-        ("event", "left"),
-        ("roles", "left"),
-        ("step", "right"),
-        ("arts", "right"),
-        ("srcs", "right"),
-        ("date", "left"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table = Table(
+        title=f"{len(alerts)} alert(s)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("sev", justify="right", no_wrap=True)
+    table.add_column("event", no_wrap=True, min_width=19)
+    table.add_column("roles", overflow="fold", min_width=12, ratio=1)
+    table.add_column("step", justify="right", no_wrap=True)
+    table.add_column("art", justify="right", no_wrap=True)
+    table.add_column("src", justify="right", no_wrap=True)
+    table.add_column("date", no_wrap=True)
     for a in alerts:
-        event = a.event + (" (tit-for-tat)" if a.tit_for_tat else "")
+        event = a.event + ("\n(tit-for-tat)" if a.tit_for_tat else "")
         table.add_row(
             str(a.id),
-            a.status,
+            SHORT_STATUS.get(a.status, a.status),
             f"{a.severity:.1f}",
             Text(event),
             Text(roles(a)),
@@ -140,7 +155,7 @@ def format_alert_detail(detail: AlertDetail, *, plain: bool) -> Group:
         Text(f"tit-for-tat: {'yes' if a.tit_for_tat else 'no'}   raised: {a.raised_reason or '-'}"),
         Text(
             f"articles: {a.num_articles}   sources: {a.num_sources}   date: {a.event_date or '-'}"
-            f"   first seen: {a.first_seen:%Y-%m-%d}   last seen: {a.last_seen:%Y-%m-%d}"
+            f"   period: {period(a)}"
         ),
         Text(f"verdict: {a.verdict or '-'}"),
         Text(""),
