@@ -8,9 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from sqlmodel import select
 
+from monitor.alerts.queries import AlertFilter, list_alerts
 from monitor.models import AlertAudit
+from monitor.review.format import format_alert_table
 from tests.alerts_support import Project, alerts_json, detect_seed_events, make_project
 
 
@@ -206,3 +209,14 @@ def test_rules_stats_precision(project: Project) -> None:
     assert stats["border_mobilization.mobilization_exodus"]["precision"] is None
     table = project.run("rules", "stats").output
     assert "ambassador_dispute.summons" in table and "0.50" in table and "precision" in table
+
+
+def test_table_fits_80_columns(project: Project) -> None:
+    with project.store.session() as session:
+        rows = list_alerts(session, AlertFilter())
+    console = Console(width=80, record=True, file=io.StringIO())
+    console.print(format_alert_table(rows))
+    lines = console.export_text().splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert sum("2022-10" in line for line in lines) == 5  # the date column survives
+    assert any("replacement_request" in line for line in lines)
