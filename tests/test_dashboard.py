@@ -19,7 +19,14 @@ from sqlmodel import select
 from monitor.alerts import raise_alerts
 from monitor.dashboard.view import sparkline
 from monitor.models import Article, Source, utcnow
-from tests.alerts_support import Hit, Project, detect_seed_events, make_project, write_detections
+from tests.alerts_support import (
+    Hit,
+    Project,
+    alerts_json,
+    detect_seed_events,
+    make_project,
+    write_detections,
+)
 
 EVIL_TITLE = "[bold red]PWNED[/bold red] \x1b[31mred\x1b[0m \x1b]0;owned\x07tail"
 EVIL_TEXT = "Moskwa wezwała ambasadora Polski do MSZ w sprawie incydentu."
@@ -129,3 +136,12 @@ def test_once_without_a_terminal_prints_one_frame(tmp_path: Path) -> None:
 def test_sparkline_scales_to_the_largest_week() -> None:
     assert sparkline([0.0, 1.0, 2.0, 4.0]) == "·▂▄█"
     assert sparkline([0.0, 0.0]) == "··"
+
+
+def test_review_output_shows_untrusted_text_literally(tmp_path: Path) -> None:
+    project = dashboard_project(tmp_path)
+    rows = [r for r in alerts_json(project, "--country", "POL")]
+    shown = project.run("alerts", "show", str(rows[0]["id"]))
+    assert shown.exit_code == 0, shown.output
+    assert "[bold red]PWNED[/bold red] [31mred[0m ]0;ownedtail" in shown.output
+    assert "\x1b" not in shown.output and "\x07" not in shown.output
