@@ -147,6 +147,10 @@ class Alert(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_notified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Every article of an alert is dated within the merge window of every other one: these
+    # two bounds (latest article start, earliest article end) are what a newcomer must meet.
+    latest_start: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    earliest_end: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class AlertDetection(SQLModel, table=True):

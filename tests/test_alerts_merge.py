@@ -182,3 +182,11 @@ def test_burst_above_the_baseline_raises_its_own_alert(tmp_path: Path) -> None:
     (burst,) = [a for a in alerts(project) if a.event == "burst"]
     assert (burst.signal, burst.pair, burst.num_articles) == ("ambassador_dispute", "POL-RUS", 4)
     assert burst.raised_reason == "4 articles today against a baseline of 1.0 a day"
+
+
+def test_the_window_binds_every_article_not_just_the_last(tmp_path: Path) -> None:
+    project = make_project(tmp_path)  # 7 days
+    for day in (0, 6, 12):  # 12 is within 7 days of 6, but not of 0: no chaining
+        text = f"{SENTENCE} Wydanie z dnia {day}. " + " ".join(f"w{day}x{i}" for i in range(30))
+        report(project, expulsion(), published=DAY + timedelta(days=day), text=text)
+    assert [a.num_articles for a in alerts(project)] == [2, 1]

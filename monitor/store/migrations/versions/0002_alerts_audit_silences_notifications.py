@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-22 02:53:05.974882
+Create Date: 2026-11-22 03:22:58.234460
 """
 
 from __future__ import annotations
@@ -128,6 +128,8 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("last_notified_at", monitor.models.UTCDateTime(), nullable=True)
         )
+        batch_op.add_column(sa.Column("latest_start", monitor.models.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column("earliest_end", monitor.models.UTCDateTime(), nullable=True))
         batch_op.create_index(batch_op.f("ix_alerts_created_at"), ["created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_alerts_pair"), ["pair"], unique=False)
 
@@ -139,6 +141,8 @@ def downgrade() -> None:
     with op.batch_alter_table("alerts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_alerts_pair"))
         batch_op.drop_index(batch_op.f("ix_alerts_created_at"))
+        batch_op.drop_column("earliest_end")
+        batch_op.drop_column("latest_start")
         batch_op.drop_column("last_notified_at")
         batch_op.drop_column("updated_at")
         batch_op.drop_column("created_at")
