@@ -69,8 +69,8 @@ def tmux() -> Iterator[str]:
     subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True, check=False)
 
 
-def screen_of(session: str, until: str, timeout_s: float = 20.0) -> str:
-    """Poll the pane until ``until`` shows up (the process needs a moment to start)."""
+def screen_of(session: str, *until: str, timeout_s: float = 20.0) -> str:
+    """Poll the pane until every ``until`` shows up (start-up, and a frame being drawn)."""
     deadline = time.monotonic() + timeout_s
     screen = ""
     while time.monotonic() < deadline:
@@ -80,7 +80,7 @@ def screen_of(session: str, until: str, timeout_s: float = 20.0) -> str:
             text=True,
             check=False,
         ).stdout
-        if until in screen:
+        if all(text in screen for text in until):
             return screen
         time.sleep(0.1)
     raise AssertionError(f"{until!r} never appeared; screen was:\n{screen}")
@@ -99,7 +99,7 @@ def start(session: str, project: Project, *args: str, width: int = 80, height: i
 def test_live_dashboard_at_80x24(tmp_path: Path, tmux: str) -> None:
     project = dashboard_project(tmp_path)
     start(tmux, project, "--refresh", "0.5")
-    screen = screen_of(tmux, "escalation")
+    screen = screen_of(tmux, "open alerts by severity", "KAZ-RUS", "seeds", "PWNED")
     lines = screen.splitlines()
     assert len(lines) <= 24 and all(len(line) <= 80 for line in lines)
     assert "open alerts by severity" in screen
@@ -115,7 +115,7 @@ def test_live_dashboard_at_80x24(tmp_path: Path, tmux: str) -> None:
 def test_dashboard_once_uses_a_big_terminal(tmp_path: Path, tmux: str) -> None:
     project = dashboard_project(tmp_path)
     start(tmux, project, "--once", width=160, height=48)
-    screen = screen_of(tmux, "EXITED-0")
+    screen = screen_of(tmux, "EXITED-0", "fetch: HTTP 503")
     assert "status" in screen and "date" in screen  # the wide layout's extra columns
     assert "2022-10" in screen
     # ESC and BEL are dropped: what is left of the sequences is shown as plain text
