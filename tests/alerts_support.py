@@ -17,8 +17,9 @@ from click.testing import CliRunner, Result
 from sqlmodel import Session, col, select
 
 from monitor.cli import main
-from monitor.config import Settings, load_settings
+from monitor.config import FilesSource, Settings, bundled_seeds_dir, load_settings
 from monitor.models import Article, Detection, Source
+from monitor.pipeline import ingest_files_source
 from monitor.store import Store, open_store
 
 
@@ -261,6 +262,17 @@ def detect_seed_events(project: Project) -> list[int]:
         changes = raise_alerts(session, dets, project.settings)
     deliver_due(project.store, project.settings)
     return [c.alert_id for c in changes]
+
+
+def seed_alerts(project: Project) -> None:
+    """The seeds stored by the pipeline without the rule engine, with the detections above.
+
+    For tests of what alerts do, independent of what the engine finds; the seed test
+    (test_alerts_seeds) goes through ``monitor ingest`` and uses the engine when present.
+    """
+    source = FilesSource(name="seeds", path=str(bundled_seeds_dir() / "*.txt"), language="pl")
+    assert ingest_files_source(project.store, source).new == 2
+    detect_seed_events(project)
 
 
 def alerts_json(project: Project, *args: str) -> list[dict[str, object]]:

@@ -14,14 +14,13 @@ from sqlmodel import select
 from monitor.alerts.queries import AlertFilter, list_alerts
 from monitor.models import AlertAudit
 from monitor.review.format import format_alert_table
-from tests.alerts_support import Project, alerts_json, detect_seed_events, make_project
+from tests.alerts_support import Project, alerts_json, make_project, seed_alerts
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     project = make_project(tmp_path)
-    assert project.run("ingest").exit_code == 0
-    detect_seed_events(project)
+    seed_alerts(project)
     return project
 
 

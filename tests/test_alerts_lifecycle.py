@@ -12,14 +12,13 @@ from monitor.alerts.lifecycle import TransitionError, apply_action
 from monitor.alerts.silences import create_silence, list_silences, matching_silence
 from monitor.errors import InputError
 from monitor.models import Alert, AlertAudit, utcnow
-from tests.alerts_support import Project, detect_seed_events, make_project
+from tests.alerts_support import Project, make_project, seed_alerts
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     project = make_project(tmp_path)
-    assert project.run("ingest").exit_code == 0
-    detect_seed_events(project)
+    seed_alerts(project)
     return project
 
 

@@ -20,8 +20,8 @@ from tests.alerts_support import (
     Hit,
     Project,
     add_article,
-    detect_seed_events,
     make_project,
+    seed_alerts,
     write_detections,
 )
 from tests.servers import MailSink, WebhookSink, smtp_server, webhook_server
@@ -31,8 +31,7 @@ KAZ_RUS_DISPUTES = {"expulsion_demand", "summons"}
 
 
 def seeded(project: Project) -> Project:
-    assert project.run("ingest").exit_code == 0
-    detect_seed_events(project)
+    seed_alerts(project)
     return project
 
 

@@ -23,8 +23,8 @@ from tests.alerts_support import (
     Hit,
     Project,
     alerts_json,
-    detect_seed_events,
     make_project,
+    seed_alerts,
     write_detections,
 )
 
@@ -37,8 +37,7 @@ needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 def dashboard_project(tmp_path: Path) -> Project:
     """The seeds plus an article titled with rich markup and terminal escapes."""
     project = make_project(tmp_path)
-    assert project.run("ingest").exit_code == 0
-    detect_seed_events(project)
+    seed_alerts(project)
     with project.store.session() as session:
         source = session.exec(select(Source)).one()
         article = Article(
