@@ -19,6 +19,7 @@ class WebhookSink:
     delay_s: float = 0.0
     requests: list[tuple[dict[str, str], bytes, int]] = field(default_factory=list)
     url: str = ""
+    host: str = ""
 
     @property
     def delivered(self) -> list[bytes]:
@@ -43,7 +44,8 @@ def webhook_server(sink: WebhookSink) -> Iterator[WebhookSink]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    sink.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    sink.host = f"http://127.0.0.1:{server.server_address[1]}"
+    sink.url = f"{sink.host}/hook/T0KEN-in-the-path"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
