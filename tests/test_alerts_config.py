@@ -52,3 +52,13 @@ def test_bad_settings_say_where(tmp_path: Path, body: str, message: str) -> None
     with pytest.raises(ConfigError) as caught:
         load_settings(path)
     assert str(caught.value).startswith(f"{path}{message}")
+
+
+def test_secrets_from_the_environment_join_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MONITOR_ALERTS__WEBHOOK_SECRET", "from-env")
+    settings = load_settings(config(tmp_path, 'webhook_url = "http://h/x"\nthrottle = "2h"'))
+    assert settings.alerts.webhook_secret is not None
+    assert settings.alerts.webhook_secret.get_secret_value() == "from-env"
+    assert settings.alerts.throttle == timedelta(hours=2)  # the file's other keys stay
