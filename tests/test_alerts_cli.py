@@ -96,6 +96,7 @@ def test_show_lists_every_article_with_highlighted_words(project: Project) -> No
     (point,) = ids_of(project, "mobilization_point")
     out = project.run("alerts", "show", point).output
     assert "place: Astrakhan oblast   border: RUS-KAZ" in out
+    assert "new -> log sent" in out
     assert "**obwodzie astrachańskim**" in out
 
 

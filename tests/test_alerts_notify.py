@@ -59,6 +59,8 @@ def test_webhook_fails_then_recovers_with_backoff(
         assert len(rows) == 6 and all(r.status == "pending" for r in rows)
         assert rows[0].attempts == 1 and rows[0].last_error == f"webhook {sink.host}: HTTP 500"
         assert all(r.status == "sent" for r in outbox(project, "log"))  # the log is not held up
+        shown = project.run("alerts", "show", str(rows[0].alert_id)).output
+        assert f"new -> webhook pending after 1 attempt(s): webhook {sink.host}: HTTP 500" in shown
         now = utcnow()
         assert deliver_due(project.store, project.settings, now).sent == 0  # backing off
         assert len(sink.requests) == 1

@@ -17,6 +17,7 @@ from monitor.models import (
     Article,
     ArticleFingerprint,
     Detection,
+    OutboxEntry,
     Source,
 )
 
@@ -81,6 +82,7 @@ class AlertDetail:
     alert: Alert
     evidence: list[Evidence] = field(default_factory=list)
     history: list[AlertAudit] = field(default_factory=list)
+    notifications: list[OutboxEntry] = field(default_factory=list)
 
 
 def get_alert_detail(session: Session, alert_id: int) -> AlertDetail:
@@ -105,7 +107,10 @@ def get_alert_detail(session: Session, alert_id: int) -> AlertDetail:
     history = session.exec(
         select(AlertAudit).where(AlertAudit.alert_id == alert_id).order_by(col(AlertAudit.id))
     )
-    return AlertDetail(alert, evidence, list(history))
+    outbox = session.exec(
+        select(OutboxEntry).where(OutboxEntry.alert_id == alert_id).order_by(col(OutboxEntry.id))
+    )
+    return AlertDetail(alert, evidence, list(history), list(outbox))
 
 
 @dataclass(frozen=True)

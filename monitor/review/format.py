@@ -191,6 +191,14 @@ def format_alert_detail(detail: AlertDetail, *, plain: bool) -> Group:
                     f"{h.from_status} -> {h.to_status}{verdict}{note}"
                 )
             )
+    if detail.notifications:
+        lines += [Text(""), Text("Notifications:", style="bold")]
+        for n in detail.notifications:
+            state = n.status if n.status == "sent" else f"{n.status} after {n.attempts} attempt(s)"
+            error = f": {clean(n.last_error)}" if n.last_error and n.status != "sent" else ""
+            lines.append(
+                Text(f"- {n.created_at:%Y-%m-%d %H:%M} {n.kind} -> {n.channel} {state}{error}")
+            )
     return Group(*lines)
 
 
