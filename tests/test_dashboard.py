@@ -106,6 +106,24 @@ def test_live_dashboard_at_80x24(tmp_path: Path, tmux: str) -> None:
     assert "KAZ-RUS" in screen and "seeds" in screen
     assert "[bold red]PWNED[/bold red]" in screen  # markup shown literally
     assert "\x1b" not in screen and "\x07" not in screen
+    # a new alert written meanwhile shows up on a later refresh
+    with project.store.session() as session:
+        text = "Litwa wydaliła rosyjskiego dyplomatę za działalność szpiegowską."
+        article = Article(
+            source_id=1,
+            identity="ltu",
+            content_hash="ltu",
+            origin="test",
+            title="Litwa",
+            text=text,
+            published="2022-10-06",
+            published_at=datetime(2022, 10, 6, tzinfo=UTC),
+        )
+        session.add(article)
+        session.flush()
+        hit = Hit("Litwa wydaliła", text, "expulsion", actor="LTU", target="RUS")
+        raise_alerts(session, write_detections(session, [hit]), project.settings)
+    assert "LTU→RUS" in screen_of(tmux, "LTU→RUS")
     subprocess.run(["tmux", "send-keys", "-t", tmux, "C-c"], check=True)
     assert "EXITED-0" in screen_of(tmux, "EXITED-")
 
