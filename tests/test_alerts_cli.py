@@ -58,6 +58,7 @@ def test_list_filters(project: Project) -> None:
     ]
     assert len(alerts_json(project, "--since", "2022-10-02")) == 6  # the October month
     assert alerts_json(project, "--since", "2023-01-01") == []
+    assert alerts_json(project, "--since", "30d") == []  # a duration back from now
     assert len(alerts_json(project, "--status", "new", "--limit", "2")) == 2
     assert alerts_json(project, "--status", "resolved") == []
 
