@@ -23,6 +23,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    SecretStr,
     ValidationError,
     field_validator,
     model_validator,
@@ -146,6 +147,65 @@ class FetchSettings(BaseModel):
 SourceConfig = Annotated[FilesSource | FeedSource, Field(discriminator="kind")]
 
 
+class AlertSettings(BaseModel):
+    """The ``[alerts]`` table: merging, escalation, bursts, throttling and notifiers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    merge_window: timedelta = Field(default=timedelta(days=7), description="e.g. 7d.")
+    ladder_window: timedelta = Field(default=timedelta(days=90), description="Ladder memory.")
+    mirror_window: timedelta = Field(default=timedelta(days=14), description="Tit-for-tat.")
+    throttle: timedelta = Field(default=timedelta(hours=1), description="Re-alert throttle.")
+    duplicate_threshold: float = Field(default=0.8, gt=0, le=1, description="MinHash Jaccard.")
+    burst_days: int = Field(default=14, ge=3, description="Baseline days before today.")
+    burst_k: float = Field(default=3.0, gt=0, description="Sigmas above the baseline mean.")
+    burst_min_count: int = Field(default=5, ge=1, description="Articles a day, at least.")
+    log_path: Path | None = Field(default=None, description="Default: state_dir/alerts.jsonl.")
+    log_max_bytes: int = Field(default=10_000_000, ge=1024, description="Rotate above this.")
+    log_backups: int = Field(default=5, ge=1, description="Rotated files kept.")
+    retry_base: timedelta = Field(default=timedelta(seconds=30), description="First retry.")
+    retry_max: timedelta = Field(default=timedelta(hours=1), description="Longest backoff.")
+    webhook_url: str | None = Field(default=None, description="POST each alert as JSON.")
+    webhook_secret: SecretStr | None = Field(default=None, description="HMAC-SHA256 key.")
+    webhook_timeout_s: float = Field(default=5.0, gt=0)
+    smtp_host: str | None = Field(default=None, description="E-mail alerts when set.")
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_s: float = Field(default=10.0, gt=0)
+    email_from: str = "monitor@localhost"
+    email_to: list[str] = Field(default_factory=list)
+
+    @field_validator(
+        "merge_window",
+        "ladder_window",
+        "mirror_window",
+        "throttle",
+        "retry_base",
+        "retry_max",
+        mode="before",
+    )
+    @classmethod
+    def _duration(cls, value: object) -> timedelta:
+        if isinstance(value, str | int | float | timedelta):
+            return parse_duration(value)
+        raise ValueError("expected a duration such as 30s, 15m, 1h, 7d")
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http:// or https:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _recipients(self) -> AlertSettings:
+        if self.smtp_host and not self.email_to:
+            raise ValueError("smtp_host is set but email_to names no recipient")
+        return self
+
+
 class Settings(BaseSettings):
     """Every setting of ``monitor``; see the README's configuration reference."""
 
@@ -168,6 +228,7 @@ class Settings(BaseSettings):
         description="Sources to ingest; the bundled seed articles when none is named.",
     )
     fetch: FetchSettings = Field(default_factory=FetchSettings, description="HTTP limits.")
+    alerts: AlertSettings = Field(default_factory=AlertSettings, description="Alerting.")
 
     @field_validator("sources")
     @classmethod
@@ -206,6 +267,11 @@ class Settings(BaseSettings):
             for s in self.sources
             if isinstance(s, FeedSource) and s.interval < MIN_QUIET_INTERVAL
         ]
+
+    @property
+    def alert_log_path(self) -> Path:
+        """Where the JSON Lines alert log goes."""
+        return self.alerts.log_path or self.state_dir / "alerts.jsonl"
 
     @property
     def is_sqlite(self) -> bool:
@@ -251,8 +317,12 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
         rest = url.removeprefix("sqlite:///")
         if rest and rest != ":memory:":
             url = f"sqlite:///{_resolve(Path(rest), base)}"
+    alerts = settings.alerts
+    if alerts.log_path is not None:
+        alerts = alerts.model_copy(update={"log_path": _resolve(alerts.log_path, base)})
     return settings.model_copy(
         update={
+            "alerts": alerts,
             "database_url": url,
             "rules_dir": _resolve(settings.rules_dir, base),
             "state_dir": _resolve(settings.state_dir, base),
@@ -288,7 +358,7 @@ def _find_line(text: str, loc: Sequence[int | str], *, missing: bool) -> int | N
     """Best-effort line of the offending key; for an array-of-tables entry, its block."""
     start, end = 0, len(text)
     if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
-        headers = list(re.finditer(rf"^\s*\[\[\s*{re.escape(loc[0])}\s*\]\]", text, re.M))
+        headers = list(re.finditer(rf"^[ \t]*\[\[\s*{re.escape(loc[0])}\s*\]\]", text, re.M))
         if loc[1] >= len(headers):
             return None
         start = headers[loc[1]].start()
@@ -299,6 +369,7 @@ def _find_line(text: str, loc: Sequence[int | str], *, missing: bool) -> int | N
     elif missing:
         return None
     key = str(loc[-1])
-    pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=", re.MULTILINE)
+    # [ \t], not \s: a blank line before the key must not be counted as its line
+    pattern = re.compile(rf"^[ \t]*\"?{re.escape(key)}\"?[ \t]*=", re.MULTILINE)
     match = pattern.search(text, start, end)
     return text.count("\n", 0, match.start()) + 1 if match else None

@@ -23,11 +23,12 @@ from typing import Any
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from monitor.alerts import deliver_due
 from monitor.config import FeedSource, FilesSource, Settings
 from monitor.errors import MonitorError
 from monitor.models import utcnow
 from monitor.notify import Notifier, watchdog_interval_s
-from monitor.pipeline import CheckOutcome, check_source
+from monitor.pipeline import CheckOutcome, Stages, check_source
 from monitor.sources.fetch import Fetcher, FetchLimits
 from monitor.store import Store
 from monitor.store.schedule import SourceSpec, all_sources, sync_sources
@@ -38,6 +39,7 @@ Source = FilesSource | FeedSource
 RulesLoader = Callable[[Settings], object]
 STOP_GRACE_S = 5.0
 HEARTBEAT_S = 5.0
+DELIVER_EVERY_S = 30.0  # retry timer for notifications that failed
 
 
 def fetch_limits(settings: Settings) -> FetchLimits:
@@ -94,6 +96,17 @@ class Daemon:
         self._scheduler: BackgroundScheduler | None = None
         self.checks = self.new_articles = self.failures = 0
 
+    def stages(self) -> Stages:
+        """The stages new articles go through, with the current settings and rules."""
+        return Stages(settings=self.settings)
+
+    def deliver(self) -> None:
+        """Retry queued notifications (webhook, e-mail, log) that are due; never raises."""
+        try:
+            deliver_due(self.store, self.settings)
+        except Exception:  # the outbox keeps every row: the next run retries
+            log.exception("delivering notifications failed; they stay queued")
+
     # --- one pass -------------------------------------------------------------------
     def run_once(self) -> list[CheckOutcome]:
         """Check every enabled source that is due now, in parallel, and return the outcomes."""
@@ -121,6 +134,9 @@ class Daemon:
         beat = min(HEARTBEAT_S, watchdog_interval_s() or HEARTBEAT_S)
         self._scheduler.add_job(
             self.heartbeat, "interval", seconds=beat, id="heartbeat", executor="heartbeat"
+        )
+        self._scheduler.add_job(
+            self.deliver, "interval", seconds=DELIVER_EVERY_S, id="deliver", executor="heartbeat"
         )
         self._scheduler.start()
         self.notifier.ready(self.status_line())
@@ -231,6 +247,7 @@ class Daemon:
                 self.fetcher,
                 backoff_ceiling=self.settings.fetch.backoff_ceiling,
                 rng=self._rng,
+                stages=self.stages(),
             )
             with self._idle:
                 self.checks += 1

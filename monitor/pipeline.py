@@ -1,7 +1,8 @@
 """The conductor: the one place that knows the order of the stages.
 
-read files | fetch feed -> parse -> store new articles -> (analyse -> alert, in later stages)
--> record the source's schedule state (next check, errors as ``stage: message``).
+read files | fetch feed -> parse -> store new articles -> analyse -> alert
+-> record the source's schedule state (next check, errors as ``stage: message``)
+-> notify (after the commit; a failing notifier never stops ingestion).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from monitor.config import FeedSource, FilesSource
+from monitor.alerts import deliver_due, raise_alerts_for_articles
+from monitor.config import FeedSource, FilesSource, Settings
 from monitor.models import Article, utcnow
 from monitor.schedule import next_after_failure, next_after_success
 from monitor.sources import files
@@ -29,6 +31,13 @@ from monitor.store.schedule import get_source, record_failure, record_success
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
+
+
+@dataclass(frozen=True)
+class Stages:
+    """What happens to new articles once stored: alerting (and notifying) with ``settings``."""
+
+    settings: Settings | None = None
 
 
 @dataclass
@@ -48,7 +57,12 @@ class IngestReport:
 
 
 def ingest_items(
-    store: Store, source_name: str, kind: str, location: str, items: Iterable[object]
+    store: Store,
+    source_name: str,
+    kind: str,
+    location: str,
+    items: Iterable[object],
+    stages: Stages = Stages(),
 ) -> IngestReport:
     """Store drafts in batches (one transaction each); rejections are logged and counted."""
     report = IngestReport()
@@ -60,29 +74,48 @@ def ingest_items(
         elif isinstance(item, ArticleDraft):
             batch.append(item)
             if len(batch) >= BATCH_SIZE:
-                report.merge(_store_batch(store, source_name, kind, location, batch))
+                report.merge(_store_batch(store, source_name, kind, location, batch, stages))
                 batch = []
     if batch:
-        report.merge(_store_batch(store, source_name, kind, location, batch))
+        report.merge(_store_batch(store, source_name, kind, location, batch, stages))
     return report
 
 
 def _store_batch(
-    store: Store, source_name: str, kind: str, location: str, batch: list[ArticleDraft]
+    store: Store,
+    source_name: str,
+    kind: str,
+    location: str,
+    batch: list[ArticleDraft],
+    stages: Stages,
 ) -> IngestReport:
+    settings = stages.settings or Settings()
     with store.session() as session:
         source = ensure_source(session, source_name, kind, location)
         assert source.id is not None
         new = add_articles(session, source.id, batch)
+        raise_alerts_for_articles(session, [a.id for a in new if a.id is not None], settings)
+    if stages.settings is not None:
+        _notify(store, stages.settings)
     for article in new:  # debug: `monitor run` prints each new article on stdout already
         log.debug("new article id=%s source=%s title=%s", article.id, source_name, article.title)
     return IngestReport(new=len(new), known=len(batch) - len(new), articles=new)
 
 
-def ingest_files_source(store: Store, source: FilesSource) -> IngestReport:
+def _notify(store: Store, settings: Settings) -> None:
+    """Deliver queued notifications; a failure here must never stop ingestion."""
+    try:
+        deliver_due(store, settings)
+    except Exception:  # the outbox keeps every row; the next pass retries
+        log.exception("delivering notifications failed; they stay queued")
+
+
+def ingest_files_source(
+    store: Store, source: FilesSource, stages: Stages = Stages()
+) -> IngestReport:
     """One pass over a files source."""
     items = files.read_path(source.path, source.language)
-    return ingest_items(store, source.name, source.kind, source.path, items)
+    return ingest_items(store, source.name, source.kind, source.path, items, stages)
 
 
 @dataclass
@@ -107,6 +140,7 @@ def check_source(
     *,
     backoff_ceiling: timedelta,
     rng: random.Random | None = None,
+    stages: Stages = Stages(),
 ) -> CheckOutcome:
     """One check of one source (fetch, parse, store), recorded on its row; never raises."""
     rng = rng or random.Random()
@@ -115,9 +149,9 @@ def check_source(
         with store.session() as session:  # the row that holds the schedule state
             ensure_source(session, source.name, source.kind, source.location)
         if isinstance(source, FeedSource):
-            _check_feed(store, source, fetcher, outcome)
+            _check_feed(store, source, fetcher, outcome, stages)
         else:
-            outcome.report = ingest_files_source(store, source)
+            outcome.report = ingest_files_source(store, source, stages)
             if outcome.report.rejected and not outcome.report.new + outcome.report.known:
                 outcome.error = f"read: {outcome.report.rejected[0]}"
     except SQLAlchemyError as exc:
@@ -130,7 +164,9 @@ def check_source(
     return outcome
 
 
-def _check_feed(store: Store, source: FeedSource, fetcher: Fetcher, out: CheckOutcome) -> None:
+def _check_feed(
+    store: Store, source: FeedSource, fetcher: Fetcher, out: CheckOutcome, stages: Stages
+) -> None:
     with store.session() as session:
         row = get_source(session, source.name)
         etag, modified = (row.etag, row.last_modified) if row else (None, None)
@@ -167,7 +203,7 @@ def _check_feed(store: Store, source: FeedSource, fetcher: Fetcher, out: CheckOu
             known = known_identities(session, row.id, [d.identity for d in parsed.drafts])
         items = add_full_text(items, fetcher, known)
     try:
-        out.report = ingest_items(store, source.name, source.kind, source.url, items)
+        out.report = ingest_items(store, source.name, source.kind, source.url, items, stages)
     except FetchCancelled:  # stopping while fetching pages: stored batches stay, no validators
         out.cancelled = True
         return

@@ -11,10 +11,13 @@ from typing import Any
 import click
 
 from monitor import __version__
+from monitor.cli.alerts import alerts
 from monitor.cli.app import AppContext, config_option
 from monitor.cli.articles import articles
+from monitor.cli.dashboard import dashboard
 from monitor.cli.db import db
 from monitor.cli.ingest import ingest
+from monitor.cli.rules_stats import rules
 from monitor.cli.run import run
 from monitor.cli.sources import sources
 from monitor.errors import MonitorError
@@ -54,5 +57,5 @@ def main(ctx: click.Context, log_level: str | None) -> None:
     app.log_level = log_level.upper() if log_level else None
 
 
-for command in (ingest, articles, db, run, sources):
+for command in (run, ingest, sources, articles, alerts, dashboard, rules, db):
     main.add_command(command)

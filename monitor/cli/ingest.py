@@ -6,7 +6,7 @@ import click
 
 from monitor.cli.app import AppContext, command_options, pass_app
 from monitor.config import FilesSource
-from monitor.pipeline import IngestReport, ingest_files_source
+from monitor.pipeline import IngestReport, Stages, ingest_files_source
 
 CLI_SOURCE_NAME = "cli"
 
@@ -53,7 +53,7 @@ def ingest(
     store = app.store()
     total = IngestReport()
     for source in sources:
-        report = ingest_files_source(store, source)
+        report = ingest_files_source(store, source, Stages(settings=settings))
         total.merge(report)
         click.echo(
             f"{source.name}: {report.new} new, {report.known} known, "
