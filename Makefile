@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/monitor ingest
+	$(BIN)/monitor run
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -10,13 +10,28 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Sequence
+from datetime import timedelta
 from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from monitor import __version__
+from monitor.durations import format_duration, parse_duration
 from monitor.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "monitor.toml"
@@ -26,6 +41,16 @@ SEEDS_SOURCE_NAME = "seeds"
 def bundled_seeds_dir() -> Path:
     """Folder of the seed articles shipped inside the package."""
     return Path(str(resources.files("monitor") / "data" / "seeds"))
+
+
+# A duration written as "30s", "15m", "1h" (or seconds); shown back in the same form.
+Duration = Annotated[
+    timedelta,
+    BeforeValidator(parse_duration),
+    PlainSerializer(format_duration, return_type=str),
+]
+MIN_QUIET_INTERVAL = timedelta(minutes=1)
+MIB = 1024 * 1024
 
 
 class FilesSource(BaseModel):
@@ -38,9 +63,147 @@ class FilesSource(BaseModel):
     path: str = Field(min_length=1, description="File, folder or glob, relative to the config.")
     language: str | None = Field(default=None, description="ISO 639-1 hint, e.g. 'pl'.")
     enabled: bool = True
+    interval: Duration = Field(
+        default=timedelta(minutes=5), description="How often `monitor run` re-scans the files."
+    )
+
+    @property
+    def location(self) -> str:
+        return self.path
 
 
-SourceConfig = Annotated[FilesSource, Field(discriminator="kind")]
+class FeedSource(BaseModel):
+    """An RSS/Atom feed polled over HTTP(S) by `monitor run`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, description="Unique name; default: the URL's host.")
+    kind: Literal["feed"] = "feed"
+    url: str = Field(min_length=1, description="http:// or https:// URL of the feed.")
+    interval: Duration = Field(default=timedelta(minutes=15), description="Poll interval.")
+    language: str | None = Field(default=None, description="ISO 639-1 hint, e.g. 'pl'.")
+    enabled: bool = True
+    full_text: bool = Field(
+        default=False, description="Fetch each new entry's page and extract its full text."
+    )
+
+    @field_validator("full_text")
+    @classmethod
+    def _extractor_installed(cls, full_text: bool) -> bool:
+        if full_text and find_spec("trafilatura") is None:
+            raise ValueError("needs the 'fulltext' extra: pip install 'monitor[fulltext]'")
+        return full_text
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_name(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("name") and isinstance(data.get("url"), str):
+            data = {**data, "name": feed_name_from_url(data["url"])}
+        return data
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        parts = urlsplit(url.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{url!r} is not an http:// or https:// URL")
+        return url.strip()
+
+    @property
+    def location(self) -> str:
+        return self.url
+
+
+def feed_name_from_url(url: str) -> str:
+    """Default feed name: the URL's host without ``www.`` (``https://www.pap.pl/rss`` -> pap.pl)."""
+    host = urlsplit(url.strip()).hostname or url
+    return host.removeprefix("www.")
+
+
+class FetchSettings(BaseModel):
+    """The ``[fetch]`` table: limits every HTTP request of the feed poller obeys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    connect_timeout: Duration = Field(default=timedelta(seconds=10), description="TCP+TLS.")
+    read_timeout: Duration = Field(default=timedelta(seconds=30), description="Silence limit.")
+    deadline: Duration = Field(
+        default=timedelta(seconds=60), description="Hard limit for a whole request."
+    )
+    max_body_bytes: int = Field(
+        default=15 * MIB, gt=0, description="Body cap, counted after decompression."
+    )
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    user_agent: str = Field(
+        default=f"monitor/{__version__} (news escalation monitor; feed poller)", min_length=1
+    )
+    per_host: int = Field(default=2, ge=1, description="Concurrent requests per host.")
+    workers: int = Field(default=4, ge=1, le=64, description="Feeds fetched at once.")
+    backoff_ceiling: Duration = Field(
+        default=timedelta(hours=24), description="Longest wait after repeated failures."
+    )
+
+
+SourceConfig = Annotated[FilesSource | FeedSource, Field(discriminator="kind")]
+
+
+class AlertSettings(BaseModel):
+    """The ``[alerts]`` table: merging, escalation, bursts, throttling and notifiers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    merge_window: timedelta = Field(default=timedelta(days=7), description="e.g. 7d.")
+    ladder_window: timedelta = Field(default=timedelta(days=90), description="Ladder memory.")
+    mirror_window: timedelta = Field(default=timedelta(days=14), description="Tit-for-tat.")
+    throttle: timedelta = Field(default=timedelta(hours=1), description="Re-alert throttle.")
+    duplicate_threshold: float = Field(default=0.8, gt=0, le=1, description="MinHash Jaccard.")
+    burst_days: int = Field(default=14, ge=3, description="Baseline days before today.")
+    burst_k: float = Field(default=3.0, gt=0, description="Sigmas above the baseline mean.")
+    burst_min_count: int = Field(default=5, ge=1, description="Articles a day, at least.")
+    log_path: Path | None = Field(default=None, description="Default: state_dir/alerts.jsonl.")
+    log_max_bytes: int = Field(default=10_000_000, ge=1024, description="Rotate above this.")
+    log_backups: int = Field(default=5, ge=1, description="Rotated files kept.")
+    retry_base: timedelta = Field(default=timedelta(seconds=30), description="First retry.")
+    retry_max: timedelta = Field(default=timedelta(hours=1), description="Longest backoff.")
+    webhook_url: str | None = Field(default=None, description="POST each alert as JSON.")
+    webhook_secret: SecretStr | None = Field(default=None, description="HMAC-SHA256 key.")
+    webhook_timeout_s: float = Field(default=5.0, gt=0)
+    smtp_host: str | None = Field(default=None, description="E-mail alerts when set.")
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_s: float = Field(default=10.0, gt=0)
+    email_from: str = "monitor@localhost"
+    email_to: list[str] = Field(default_factory=list)
+
+    @field_validator(
+        "merge_window",
+        "ladder_window",
+        "mirror_window",
+        "throttle",
+        "retry_base",
+        "retry_max",
+        mode="before",
+    )
+    @classmethod
+    def _duration(cls, value: object) -> timedelta:
+        if isinstance(value, str | int | float | timedelta):
+            return parse_duration(value)
+        raise ValueError("expected a duration such as 30s, 15m, 1h, 7d")
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http:// or https:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _recipients(self) -> AlertSettings:
+        if self.smtp_host and not self.email_to:
+            raise ValueError("smtp_host is set but email_to names no recipient")
+        return self
 
 
 class Settings(BaseSettings):
@@ -64,6 +227,8 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Sources to ingest; the bundled seed articles when none is named.",
     )
+    fetch: FetchSettings = Field(default_factory=FetchSettings, description="HTTP limits.")
+    alerts: AlertSettings = Field(default_factory=AlertSettings, description="Alerting.")
 
     @field_validator("sources")
     @classmethod
@@ -93,6 +258,20 @@ class Settings(BaseSettings):
             return list(self.sources)
         seeds = str(bundled_seeds_dir() / "*.txt")
         return [FilesSource(name=SEEDS_SOURCE_NAME, path=seeds, language="pl")]
+
+    def warnings(self) -> list[str]:
+        """Settings that are allowed but probably not meant for production."""
+        return [
+            f"source {s.name!r}: interval {format_duration(s.interval)} is under a minute; "
+            "fine for testing, impolite to a real server"
+            for s in self.sources
+            if isinstance(s, FeedSource) and s.interval < MIN_QUIET_INTERVAL
+        ]
+
+    @property
+    def alert_log_path(self) -> Path:
+        """Where the JSON Lines alert log goes."""
+        return self.alerts.log_path or self.state_dir / "alerts.jsonl"
 
     @property
     def is_sqlite(self) -> bool:
@@ -138,8 +317,12 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
         rest = url.removeprefix("sqlite:///")
         if rest and rest != ":memory:":
             url = f"sqlite:///{_resolve(Path(rest), base)}"
+    alerts = settings.alerts
+    if alerts.log_path is not None:
+        alerts = alerts.model_copy(update={"log_path": _resolve(alerts.log_path, base)})
     return settings.model_copy(
         update={
+            "alerts": alerts,
             "database_url": url,
             "rules_dir": _resolve(settings.rules_dir, base),
             "state_dir": _resolve(settings.state_dir, base),
@@ -175,7 +358,7 @@ def _find_line(text: str, loc: Sequence[int | str], *, missing: bool) -> int | N
     """Best-effort line of the offending key; for an array-of-tables entry, its block."""
     start, end = 0, len(text)
     if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
-        headers = list(re.finditer(rf"^\s*\[\[\s*{re.escape(loc[0])}\s*\]\]", text, re.M))
+        headers = list(re.finditer(rf"^[ \t]*\[\[\s*{re.escape(loc[0])}\s*\]\]", text, re.M))
         if loc[1] >= len(headers):
             return None
         start = headers[loc[1]].start()
@@ -186,6 +369,7 @@ def _find_line(text: str, loc: Sequence[int | str], *, missing: bool) -> int | N
     elif missing:
         return None
     key = str(loc[-1])
-    pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=", re.MULTILINE)
+    # [ \t], not \s: a blank line before the key must not be counted as its line
+    pattern = re.compile(rf"^[ \t]*\"?{re.escape(key)}\"?[ \t]*=", re.MULTILINE)
     match = pattern.search(text, start, end)
     return text.count("\n", 0, match.start()) + 1 if match else None

@@ -142,6 +142,15 @@ class Alert(SQLModel, table=True):
     status_by: str | None = Field(default=None, max_length=100)
     status_note: str | None = Field(default=None, sa_type=sa.Text)
     verdict: str | None = Field(default=None, max_length=20)
+    pair: str | None = Field(default=None, max_length=7, index=True, description="KAZ-RUS.")
+    raised_reason: str | None = Field(default=None, description="Why severity was raised.")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_notified_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Every article of an alert is dated within the merge window of every other one: these
+    # two bounds (latest article start, earliest article end) are what a newcomer must meet.
+    latest_start: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    earliest_end: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class AlertDetection(SQLModel, table=True):
@@ -151,3 +160,64 @@ class AlertDetection(SQLModel, table=True):
 
     alert_id: int = Field(foreign_key="alerts.id", primary_key=True)
     detection_id: int = Field(foreign_key="detections.id", primary_key=True, index=True)
+
+
+class AlertAudit(SQLModel, table=True):
+    """Who changed an alert's status, when and why (append-only)."""
+
+    __tablename__ = "alert_audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alerts.id", index=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    by: str = Field(max_length=100)
+    action: str = Field(max_length=20, description="ack|resolve|dismiss")
+    from_status: str = Field(max_length=20)
+    to_status: str = Field(max_length=20)
+    verdict: str | None = Field(default=None, max_length=20)
+    note: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class Silence(SQLModel, table=True):
+    """Mute notifications of matching alerts for a while; the alerts are still recorded."""
+
+    __tablename__ = "silences"
+
+    id: int | None = Field(default=None, primary_key=True)
+    signal: str | None = Field(default=None, max_length=40)
+    event: str | None = Field(default=None, max_length=40)
+    rule_id: str | None = Field(default=None, max_length=200)
+    pair: str | None = Field(default=None, max_length=7)
+    starts_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    ends_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_by: str = Field(max_length=100)
+    comment: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class OutboxEntry(SQLModel, table=True):
+    """One notification to deliver on one channel; pending rows survive restarts."""
+
+    __tablename__ = "alert_outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alerts.id", index=True)
+    kind: str = Field(max_length=20, description="new|merged|escalated|status")
+    channel: str = Field(max_length=20, description="log|webhook|email")
+    payload: str = Field(sa_type=sa.Text, description="The JSON document sent.")
+    status: str = Field(default="pending", max_length=20, index=True)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ArticleFingerprint(SQLModel, table=True):
+    """MinHash of an article's text, and the earlier article it nearly duplicates."""
+
+    __tablename__ = "article_fingerprints"
+
+    article_id: int = Field(foreign_key="articles.id", primary_key=True)
+    hashvalues: bytes = Field(sa_type=sa.LargeBinary)
+    duplicate_of: int | None = Field(default=None, foreign_key="articles.id", index=True)

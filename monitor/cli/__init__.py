@@ -11,13 +11,17 @@ from typing import Any
 import click
 
 from monitor import __version__
+from monitor.cli.alerts import alerts
 from monitor.cli.app import AppContext, config_option
 from monitor.cli.articles import articles
+from monitor.cli.dashboard import dashboard
 from monitor.cli.db import db
 from monitor.cli.eval import eval_command
 from monitor.cli.ingest import ingest
 from monitor.cli.rules import rules
+from monitor.cli.run import run
 from monitor.cli.scan import scan
+from monitor.cli.sources import sources
 from monitor.errors import MonitorError
 
 EXIT_REJECTED = 1
@@ -55,5 +59,5 @@ def main(ctx: click.Context, log_level: str | None) -> None:
     app.log_level = log_level.upper() if log_level else None
 
 
-for command in (ingest, articles, db, rules, scan, eval_command):
+for command in (run, ingest, sources, articles, alerts, dashboard, rules, scan, eval_command, db):
     main.add_command(command)

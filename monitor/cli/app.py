@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from rich.console import Console
 
 from monitor.config import Settings, load_settings
 from monitor.logs import setup_logging
@@ -63,3 +66,24 @@ def command_options(func: F) -> F:
 
 
 pass_app = click.make_pass_decorator(AppContext, ensure=True)
+
+
+PIPE_WIDTH = 160
+
+
+def output_console(*, soft_wrap: bool = False) -> Console:
+    """Console for command output: the terminal's width, or wide lines into a pipe/file."""
+    console = Console(highlight=False, soft_wrap=soft_wrap)
+    if not console.is_terminal:
+        console = Console(highlight=False, soft_wrap=soft_wrap, width=PIPE_WIDTH)
+    return console
+
+
+def reviewer(by: str | None) -> str:
+    """Who acts: ``--by``, else ``$MONITOR_USER``, else the login name, else "unknown"."""
+    if by:
+        return by
+    try:
+        return os.environ.get("MONITOR_USER") or getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return "unknown"

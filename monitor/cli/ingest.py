@@ -6,8 +6,8 @@ import click
 
 from monitor.cli.app import AppContext, command_options, pass_app
 from monitor.config import FilesSource
-from monitor.pipeline import IngestReport, ingest_files_source
-from monitor.rulebook import Engine, load_rulebook, resolve_rules_dir
+from monitor.pipeline import IngestReport, Stages, ingest_files_source
+from monitor.rulebook import load_engine
 
 CLI_SOURCE_NAME = "cli"
 
@@ -53,13 +53,13 @@ def ingest(
             sources = [s for s in sources if s.name in source_names]
         sources = [s for s in sources if s.enabled]
     store = app.store()
-    book = load_rulebook(resolve_rules_dir(settings.rules_dir))
-    for problem in book.errors:
+    engine = load_engine(settings.rules_dir)
+    for problem in engine.book.errors:
         click.secho(f"rules: {problem}", err=True, fg="yellow")
-    engine = Engine(book)
+    stages = Stages(settings=settings, engine=engine)
     total = IngestReport()
     for source in sources:
-        report = ingest_files_source(store, source, engine)
+        report = ingest_files_source(store, source, stages)
         total.merge(report)
         click.echo(
             f"{source.name}: {report.new} new, {report.known} known, "

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from monitor.cli.app import AppContext, command_options, pass_app
+from monitor.cli.rules_stats import stats
 from monitor.rulebook import Engine, RuleBook, check_rulebook, load_rulebook, resolve_rules_dir
 from monitor.rulebook.examples import run_examples
 from monitor.rulebook.explain import format_explanation
@@ -26,7 +27,10 @@ def load_book(app: AppContext, rules_dir: Path | None) -> RuleBook:
 
 @click.group()
 def rules() -> None:
-    """Check, test and explain the rule files."""
+    """Rule files: check, test and explain them; how they fare (stats)."""
+
+
+rules.add_command(stats)
 
 
 @rules.command()

@@ -110,7 +110,8 @@ class Engine:
         result.scan = scan
         result.sentences = len(scan.spans)
         started = time.monotonic()
-        for number in range(len(scan.spans)):
+        seen: set[str] = set()  # boilerplate repeated in one article is read once
+        for number, (start, end) in enumerate(scan.spans):
             checkpoint = number % BUDGET_CHECK_EVERY == BUDGET_CHECK_EVERY - 1
             if checkpoint and time.monotonic() - started > self.time_budget_s:
                 result.over_time = True
@@ -118,6 +119,10 @@ class Engine:
             if explain:
                 self._sentence(index, scan, number, result, explain, None)
                 continue
+            sentence = clean[start:end]
+            if sentence in seen:
+                continue
+            seen.add(sentence)
             candidates = scan.candidates(number)
             if candidates:
                 self._sentence(index, scan, number, result, explain, candidates)

@@ -58,8 +58,7 @@ def store_findings(
         )
         session.add(row)
         rows.append(row)
-    session.flush()
-    return rows
+    return rows  # flushed with the batch (one round trip for all, not one per article)
 
 
 def list_detections(session: Session, article_id: int | None = None) -> list[Detection]:

@@ -1,0 +1,1 @@
+"""The live terminal dashboard: snapshots read from the store, rendered with rich."""

@@ -1,0 +1,1 @@
+"""Review output: pure ``format_*`` functions building text and rich renderables."""
