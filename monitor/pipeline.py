@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session
 
 from monitor.alerts import deliver_due, raise_alerts_for_articles
 from monitor.config import FeedSource, FilesSource, Settings
 from monitor.models import Article, utcnow
-from monitor.rulebook import Engine
+from monitor.rulebook import ArticleAnalysis, Engine
 from monitor.schedule import next_after_failure, next_after_success
 from monitor.sources import files
 from monitor.sources.draft import ArticleDraft, Rejection
@@ -100,12 +99,18 @@ def _store_batch(
 ) -> IngestReport:
     settings = stages.settings or Settings()
     report = IngestReport()
+    # Analysis is CPU work: done before the write transaction, on the drafts not yet stored
+    # (one thread checks a source at a time), so other sources' writers never wait on it.
+    analyses = _analyse(store, stages.engine, source_name, kind, location, batch, report)
     with store.session() as session:
         source = ensure_source(session, source_name, kind, location)
         assert source.id is not None
         new = add_articles(session, source.id, batch)
-        if stages.engine is not None:
-            _analyse(session, stages.engine, new, report)
+        for article in new:
+            result = analyses.get(article.identity)
+            if result is not None:
+                found = store_findings(session, article, result.lang, result.findings)
+                report.detections += len(found)
         raise_alerts_for_articles(session, [a.id for a in new if a.id is not None], settings)
     if stages.settings is not None:
         _notify(store, stages.settings)
@@ -115,20 +120,38 @@ def _store_batch(
     return report
 
 
-def _analyse(session: Session, engine: Engine, new: list[Article], report: IngestReport) -> None:
-    """Analyse new articles and store their detections (only new ones: re-runs add nothing)."""
-    for article in new:
-        year = article.published_at.year if article.published_at else None
-        try:
-            result = engine.analyse(article.text, article.lang, year=year)
-        except Exception as exc:  # one article that trips the analyser never loses the batch
-            log.exception("analysis failed article=%s", article.id)
-            report.notes.append(f"article {article.id} ({article.origin}): analysis failed: {exc}")
+def _analyse(
+    store: Store,
+    engine: Engine | None,
+    source_name: str,
+    kind: str,
+    location: str,
+    batch: list[ArticleDraft],
+    report: IngestReport,
+) -> dict[str, ArticleAnalysis]:
+    """Analyses of the drafts this source has not stored yet, by identity."""
+    if engine is None:
+        return {}
+    with store.session() as session:
+        source = ensure_source(session, source_name, kind, location)
+        assert source.id is not None
+        known = known_identities(session, source.id, [d.identity for d in batch])
+    out: dict[str, ArticleAnalysis] = {}
+    for draft in batch:
+        if draft.identity in known or draft.identity in out:
             continue
-        report.detections += len(store_findings(session, article, result.lang, result.findings))
+        year = draft.published_at.year if draft.published_at else None
+        try:
+            result = engine.analyse(draft.text, draft.lang, year=year)
+        except Exception as exc:  # one article that trips the analyser never loses the batch
+            log.exception("analysis failed origin=%s", draft.origin)
+            report.notes.append(f"{draft.origin}: analysis failed: {exc}")
+            continue
+        out[draft.identity] = result
         if result.note:
-            report.notes.append(f"article {article.id} ({article.origin}): {result.note}")
-            log.warning("analysis article=%s note=%s", article.id, result.note)
+            report.notes.append(f"{draft.origin}: {result.note}")
+            log.warning("analysis origin=%s note=%s", draft.origin, result.note)
+    return out
 
 
 def _notify(store: Store, settings: Settings) -> None:
