@@ -180,3 +180,14 @@ def test_a_nominative_after_an_envoy_word_starts_a_new_clause() -> None:
     text = "Po tym stwierdzeniu dyplomaty Kreml zażądał od Astany wydalenia ambasadora."
     [finding] = engine().analyse(text, "pl").findings
     assert (finding.actor, finding.target, finding.subject) == ("RUS", "KAZ", None)
+
+
+def test_worker_threads_can_share_one_engine() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    fresh = Engine(load_rulebook(REPO / "rules"))  # compiled lazily, by whichever thread is first
+    texts = [seed("000_f409f92c391b5b88.txt").text, "Polski MSZ wezwał ambasadora Rosji."] * 8
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda t: [f.key() for f in fresh.analyse(t).findings], texts))
+    assert all(r == results[i % 2] for i, r in enumerate(results))
+    assert len(results[0]) == 6 and len(results[1]) == 1

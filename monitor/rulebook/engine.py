@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field, replace
 
@@ -77,13 +78,17 @@ class Engine:
         self.time_budget_s = time_budget_s
         self._languages = book.languages()
         self._indexes: dict[str, LanguageIndex] = {}
+        # The service checks sources on worker threads; morfeusz2 instances and the caches
+        # are not made for concurrent use, and analysis is CPU-bound under the GIL anyway.
+        self._lock = threading.RLock()
         load_model()
 
     def index(self, lang: str) -> LanguageIndex:
-        index = self._indexes.get(lang)
-        if index is None:
-            index = self._indexes[lang] = compile_language(self.book, lang)
-        return index
+        with self._lock:
+            index = self._indexes.get(lang)
+            if index is None:
+                index = self._indexes[lang] = compile_language(self.book, lang)
+            return index
 
     def clear_caches(self) -> None:
         """Forget the per-form lookups (the benchmark's cold runs)."""
@@ -100,6 +105,12 @@ class Engine:
         year: int | None = None,
     ) -> ArticleAnalysis:
         """Find the detections in one article's text (``year``: when it was published)."""
+        with self._lock:
+            return self._analyse(text, lang_hint, explain=explain, detect=detect, year=year)
+
+    def _analyse(
+        self, text: str, lang_hint: str | None, *, explain: bool, detect: bool, year: int | None
+    ) -> ArticleAnalysis:
         clean, truncated = clean_text(text)
         lang = detect_language(clean, lang_hint) if detect or not lang_hint else lang_hint
         result = ArticleAnalysis(lang, clean, lang in self._languages, truncated)
