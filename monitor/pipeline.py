@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from monitor.alerts import deliver_due, raise_alerts_for_articles
 from monitor.config import FeedSource, FilesSource, Settings
-from monitor.models import Article, utcnow
+from monitor.models import Alert, Article, Detection, utcnow
 from monitor.rulebook import ArticleAnalysis, Engine
 from monitor.schedule import next_after_failure, next_after_success
 from monitor.sources import files
@@ -54,6 +54,8 @@ class IngestReport:
     articles: list[Article] = field(default_factory=list)
     detections: int = 0
     notes: list[str] = field(default_factory=list)  # analysis budget or language notes
+    found: list[Detection] = field(default_factory=list)  # the new detections
+    alerts: list[tuple[str, Alert]] = field(default_factory=list)  # ("new"|"merged", alert)
 
     def merge(self, other: IngestReport) -> None:
         self.new += other.new
@@ -62,6 +64,8 @@ class IngestReport:
         self.articles.extend(other.articles)
         self.detections += other.detections
         self.notes.extend(other.notes)
+        self.found.extend(other.found)
+        self.alerts.extend(other.alerts)
 
 
 def ingest_items(
@@ -111,7 +115,12 @@ def _store_batch(
             if result is not None:
                 found = store_findings(session, article, result.lang, result.findings)
                 report.detections += len(found)
-        raise_alerts_for_articles(session, [a.id for a in new if a.id is not None], settings)
+                report.found.extend(found)
+        ids = [a.id for a in new if a.id is not None]
+        for change in raise_alerts_for_articles(session, ids, settings):
+            alert = session.get(Alert, change.alert_id)
+            if alert is not None:
+                report.alerts.append((change.kind, alert))
     if stages.settings is not None:
         _notify(store, stages.settings)
     for article in new:  # debug: `monitor run` prints each new article on stdout already

@@ -1,4 +1,4 @@
-"""docs/alerts.md stays true: every [alerts] setting and review command is documented."""
+"""The README and docs/alerts.md stay true: every [alerts] setting and review command."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from monitor.cli.alerts import alerts
 from monitor.cli.alerts_silence import silence
 from monitor.config import AlertSettings
 
-DOC = (Path(__file__).resolve().parents[1] / "docs" / "alerts.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parents[1]
+DOC = "\n".join(
+    (ROOT / name).read_text(encoding="utf-8") for name in ("README.md", "docs/alerts.md")
+)
 
 
 def test_every_alert_setting_is_documented() -> None:

@@ -14,6 +14,8 @@ from monitor.config import load_settings
 from monitor.daemon import Daemon
 from monitor.models import Article
 from monitor.pipeline import CheckOutcome
+from monitor.review.format import format_alert_line, format_detection_line
+from monitor.review.safe import clean
 from monitor.rulebook import load_engine
 
 log = logging.getLogger(__name__)
@@ -22,10 +24,10 @@ _print_lock = threading.Lock()
 
 def format_article_line(source: str, article: Article) -> str:
     """One line per new article: ``new  [source] #id title <url>``."""
-    title = " ".join(article.title.split()) or "(untitled)"
-    url = f" <{article.url}>" if article.url else ""
+    title = " ".join(clean(article.title).split()) or "(untitled)"
+    url = f" <{clean(article.url)}>" if article.url else ""
     lang = f" ({article.lang})" if article.lang else ""
-    return f"new  [{source}] #{article.id}{lang} {title}{url}"
+    return f"new  [{clean(source)}] #{article.id}{lang} {title}{url}"
 
 
 def format_outcome_line(outcome: CheckOutcome) -> str | None:
@@ -37,7 +39,10 @@ def format_outcome_line(outcome: CheckOutcome) -> str | None:
 
 
 def print_outcome(outcome: CheckOutcome) -> None:
-    lines = [format_article_line(outcome.source, a) for a in outcome.report.articles]
+    report = outcome.report
+    lines = [format_article_line(outcome.source, a) for a in report.articles]
+    lines += [format_detection_line(outcome.source, d) for d in report.found]
+    lines += [format_alert_line(kind, alert) for kind, alert in report.alerts]
     failed = format_outcome_line(outcome)
     if failed:
         lines.append(failed)

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from monitor.alerts.queries import AlertDetail, RuleStats
 from monitor.alerts.records import alert_record
-from monitor.models import Alert
+from monitor.models import Alert, Detection
 from monitor.review.safe import clean
 
 CSV_FIELDS = (
@@ -57,6 +57,28 @@ def roles(alert: Alert) -> str:
     if alert.place_countries:
         text += f" ({alert.place_countries})"
     return text
+
+
+def format_alert_line(kind: str, alert: Alert) -> str:
+    """One line per alert change: ``alert #4 new summons KAZ -> RUS tit-for-tat sev 3.0``."""
+    flags = " tit-for-tat" if alert.tit_for_tat else ""
+    return (
+        f"alert #{alert.id} {kind} {alert.event} {roles(alert)}{flags} "
+        f"severity {alert.severity:.1f}, {alert.num_articles} article(s)"
+    )
+
+
+def format_detection_line(source: str, detection: Detection) -> str:
+    """One line per new detection: ``det  [seeds] #1 summons RUS -> KAZ (announced)``."""
+    roles_text = f"{detection.actor or '?'} -> {detection.target or '?'}"
+    if detection.subject:
+        roles_text += f" about {detection.subject}"
+    if detection.place:
+        roles_text += f" at {clean(detection.place)}"
+    return (
+        f"det  [{clean(source)}] #{detection.article_id} {detection.event} {roles_text} "
+        f"({detection.modality}) rule {detection.rule_id}"
+    )
 
 
 def period(alert: Alert) -> str:
