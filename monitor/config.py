@@ -152,10 +152,10 @@ class AlertSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    merge_window: timedelta = Field(default=timedelta(days=7), description="e.g. 7d.")
-    ladder_window: timedelta = Field(default=timedelta(days=90), description="Ladder memory.")
-    mirror_window: timedelta = Field(default=timedelta(days=14), description="Tit-for-tat.")
-    throttle: timedelta = Field(default=timedelta(hours=1), description="Re-alert throttle.")
+    merge_window: Duration = Field(default=timedelta(days=7), description="e.g. 7d.")
+    ladder_window: Duration = Field(default=timedelta(days=90), description="Ladder memory.")
+    mirror_window: Duration = Field(default=timedelta(days=14), description="Tit-for-tat.")
+    throttle: Duration = Field(default=timedelta(hours=1), description="Re-alert throttle.")
     duplicate_threshold: float = Field(default=0.8, gt=0, le=1, description="MinHash Jaccard.")
     burst_days: int = Field(default=14, ge=3, description="Baseline days before today.")
     burst_k: float = Field(default=3.0, gt=0, description="Sigmas above the baseline mean.")
@@ -163,8 +163,8 @@ class AlertSettings(BaseModel):
     log_path: Path | None = Field(default=None, description="Default: state_dir/alerts.jsonl.")
     log_max_bytes: int = Field(default=10_000_000, ge=1024, description="Rotate above this.")
     log_backups: int = Field(default=5, ge=1, description="Rotated files kept.")
-    retry_base: timedelta = Field(default=timedelta(seconds=30), description="First retry.")
-    retry_max: timedelta = Field(default=timedelta(hours=1), description="Longest backoff.")
+    retry_base: Duration = Field(default=timedelta(seconds=30), description="First retry.")
+    retry_max: Duration = Field(default=timedelta(hours=1), description="Longest backoff.")
     webhook_url: str | None = Field(default=None, description="POST each alert as JSON.")
     webhook_secret: SecretStr | None = Field(default=None, description="HMAC-SHA256 key.")
     webhook_timeout_s: float = Field(default=5.0, gt=0)
@@ -176,21 +176,6 @@ class AlertSettings(BaseModel):
     smtp_timeout_s: float = Field(default=10.0, gt=0)
     email_from: str = "monitor@localhost"
     email_to: list[str] = Field(default_factory=list)
-
-    @field_validator(
-        "merge_window",
-        "ladder_window",
-        "mirror_window",
-        "throttle",
-        "retry_base",
-        "retry_max",
-        mode="before",
-    )
-    @classmethod
-    def _duration(cls, value: object) -> timedelta:
-        if isinstance(value, str | int | float | timedelta):
-            return parse_duration(value)
-        raise ValueError("expected a duration such as 30s, 15m, 1h, 7d")
 
     @field_validator("webhook_url")
     @classmethod
