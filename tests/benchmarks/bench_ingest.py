@@ -1,21 +1,20 @@
 """Benchmark: feed ingestion throughput and memory, side by side with bare feedparser.
 
-Run: .venv/bin/python tests/benchmarks/bench_ingest.py [--repeat N] [--analysis on|off]
+Run: .venv/bin/python tests/benchmarks/bench_ingest.py [--repeat N]
 
 Serves the Polish feeds of ../shared/feeds (or generated ones when that folder is absent)
 from a local HTTP server and measures, on the same bytes:
   1. feedparser.parse(bytes) alone;
   2. our parse (DTD neutralising, HTML to text, identities) = monitor.sources.feeds;
-  3. the whole check: HTTP fetch -> parse -> store (-> analyse) into a fresh SQLite file;
-  4. a re-poll of the unchanged feeds (no ETag): parse + dedup, nothing written.
-Analysis runs inside the pipeline's ingest_items once the rule engine is merged; with
-``--analysis off`` the benchmark asks ingest_items to skip it (if it supports ``analyse=``).
+  3. the whole check without analysis: HTTP fetch -> parse -> store into a fresh SQLite file;
+  4. the same with analysis (rules in rules/) and alerting: fetch -> parse -> analyse -> store
+     articles and detections -> raise alerts;
+  5. a re-poll of the unchanged feeds (no ETag): parse + dedup, nothing written.
 """
 
 from __future__ import annotations
 
 import argparse
-import inspect
 import random
 import resource
 import sys
@@ -27,12 +26,13 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import feedparser
 
 from monitor import pipeline
-from monitor.config import FeedSource
+from monitor.config import FeedSource, Settings
+from monitor.rulebook import load_engine
 from monitor.sources.feeds import parse_feed
 from monitor.sources.fetch import Fetcher, FetchLimits
 from monitor.store import open_store
@@ -71,7 +71,6 @@ def peak_mib(action: Callable[[], int]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--analysis", choices=["on", "off"], default="on")
     args = parser.parse_args()
     feeds = corpus()
     total_mb = sum(map(len, feeds.values())) / 2**20
@@ -79,10 +78,10 @@ def main() -> int:
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     for name, body in feeds.items():
         server.routes[f"/{name}"] = feed(body, "application/rss+xml")
-    can_switch = "analyse" in inspect.signature(pipeline.ingest_items).parameters
-    if args.analysis == "off" and can_switch:
-        original = pipeline.ingest_items
-        pipeline.ingest_items = lambda *a, **k: original(*a, **k, analyse=False)  # type: ignore[assignment]
+    settings = Settings()
+    engine = load_engine(Path(__file__).resolve().parents[2] / "rules")
+    plain = pipeline.Stages(settings=settings)
+    analysing = pipeline.Stages(settings=settings, engine=engine)
 
     def bare() -> int:
         return sum(len(feedparser.parse(body).entries) for body in feeds.values())
@@ -94,12 +93,17 @@ def main() -> int:
     sources = [FeedSource(name=n, url=server.url(f"/{n}")) for n in feeds]
     runs = iter(range(1 << 20))
 
-    def check_all(db: Path) -> int:
+    def check_all(db: Path, stages: pipeline.Stages = plain) -> int:
         store = open_store(f"sqlite:///{db}")
         with Fetcher(FetchLimits()) as fetcher:
             reports = [
                 pipeline.check_source(
-                    store, s, fetcher, backoff_ceiling=timedelta(hours=1), rng=random.Random(0)
+                    store,
+                    s,
+                    fetcher,
+                    backoff_ceiling=timedelta(hours=1),
+                    rng=random.Random(0),
+                    stages=stages,
                 ).report
                 for s in sources
             ]
@@ -109,6 +113,9 @@ def main() -> int:
     def fresh() -> int:
         return check_all(folder / f"fresh-{next(runs)}.db")
 
+    def fresh_analysed() -> int:
+        return check_all(folder / f"fresh-{next(runs)}.db", analysing)
+
     repoll_db = folder / "repoll.db"
     check_all(repoll_db)
 
@@ -116,22 +123,19 @@ def main() -> int:
         return check_all(repoll_db)
 
     print(f"corpus: {len(feeds)} feeds, {total_mb:.1f} MiB; best of {args.repeat} runs")
-    if can_switch:
-        print(f"analysis in the pipeline: {args.analysis}")
-    else:
-        print("analysis: whatever ingest_items does in this build (it has no analyse= switch)")
     columns = ("seconds", "items", "items/s", "MiB/s", "peak MiB")
-    print(f"{'stage':44s} " + " ".join(f"{c:>9s}" for c in columns))
+    print(f"{'stage':46s} " + " ".join(f"{c:>9s}" for c in columns))
     for label, action in (
         ("feedparser.parse(bytes) alone", bare),
         ("monitor parse (feeds.parse_feed)", ours),
         ("fetch+parse+store into fresh SQLite", fresh),
+        ("fetch+parse+analyse+store+alert, fresh SQLite", fresh_analysed),
         ("re-poll unchanged (parse + dedup, no writes)", repoll),
     ):
         seconds, items = timed(action, args.repeat)
         peak = peak_mib(action)
         print(
-            f"{label:44s} {seconds:9.2f} {items:9d} {items / seconds:9.0f} "
+            f"{label:46s} {seconds:9.2f} {items:9d} {items / seconds:9.0f} "
             f"{total_mb / seconds:9.1f} {peak:9.1f}"
         )
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
