@@ -59,10 +59,11 @@ def print_outcome(outcome: CheckOutcome) -> None:
 def run(app: AppContext, once: bool) -> None:
     """Run the service: poll feeds and re-scan file sources on their schedules.
 
-    Prints one line per new article and per failed check. SIGTERM or SIGINT stops it
-    within a few seconds; SIGHUP reloads the config (keeping the running one if the new
-    one has errors). Under systemd (Type=notify) it reports READY, STATUS and WATCHDOG.
-    With --once: one pass over the sources that are due, exit code 1 if any check failed.
+    Prints one line per new article, detection, alert and failed check. SIGTERM or
+    SIGINT stops it within a few seconds; SIGHUP reloads the config and the rule files
+    (keeping the running ones if the new ones have errors). Under systemd (Type=notify)
+    it reports READY, STATUS and WATCHDOG. With --once: one pass over the sources that
+    are due, exit code 1 if any check failed.
     """
     settings = app.settings
     for warning in settings.warnings():
