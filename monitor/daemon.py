@@ -207,7 +207,7 @@ class Daemon:
             sync_sources(session, [source_spec(s) for s in self.settings.effective_sources()])
 
     def _next_times(self) -> dict[str, datetime | None]:
-        with self.store.session() as session:
+        with self.store.session(readonly=True) as session:
             return {row.name: row.next_check_at for row in all_sources(session)}
 
     def _next_time(self, name: str) -> datetime:

@@ -228,7 +228,7 @@ def check_source(
 def _check_feed(
     store: Store, source: FeedSource, fetcher: Fetcher, out: CheckOutcome, stages: Stages
 ) -> None:
-    with store.session() as session:
+    with store.session(readonly=True) as session:
         row = get_source(session, source.name)
         etag, modified = (row.etag, row.last_modified) if row else (None, None)
     try:

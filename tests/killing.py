@@ -15,6 +15,9 @@ from tests.service import Service, integrity, query
 FEEDS = ("alpha", "beta", "gamma")
 FIRST_ITEMS = 600  # per feed in the first round; each later round adds STEP_ITEMS more
 STEP_ITEMS = 300
+# The final pass stores what the last kills cut off: every synthetic entry is analysed and
+# merges into one of two ever-growing alerts (the worst case for alerting), so give it time.
+FINAL_PASS_TIMEOUT_S = 600
 FILLER = "Ambasador Rosji został wezwany do MSZ w sprawie wydalenia dyplomatów. " * 8
 
 
@@ -101,7 +104,7 @@ def kill_rounds(
     time.sleep(1.2)  # every source is due again
     final = Service(config, once=True)
     try:
-        final.proc.wait(60)
+        final.proc.wait(FINAL_PASS_TIMEOUT_S)
     finally:
         final.close()
     check_database(db, report, expected=count)

@@ -107,3 +107,32 @@ def test_sqlite_runs_in_wal_mode(sqlite_url: str) -> None:
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
     finally:
         store.dispose()
+
+
+def test_sqlite_writers_in_threads_never_fail_on_a_stale_snapshot(sqlite_url: str) -> None:
+    """Each thread reads, then writes: with deferred BEGIN the upgrade fails at once."""
+    import threading
+
+    store = open_store(sqlite_url)
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(20):
+                with store.session() as session:
+                    session.exec(select(Source)).all()  # a read first, then a write
+                    session.add(Source(name=f"t{n}-{i}", kind="files", location="/x"))
+        except BaseException as exc:  # collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    try:
+        assert errors == []
+        with store.session(readonly=True) as session:
+            assert len(session.exec(select(Source)).all()) == 80
+    finally:
+        store.dispose()

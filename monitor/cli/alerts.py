@@ -94,7 +94,7 @@ def alerts() -> None:
 @pass_app
 def list_(app: AppContext, /, fmt: str, **filters: object) -> None:
     """List alerts, newest event first."""
-    with app.store().session() as session:
+    with app.store().session(readonly=True) as session:
         rows = list_alerts(session, _filter(**filters))
     if fmt == "json":
         click.echo(format_json_lines([alert_record(a) for a in rows]), nl=False)
@@ -110,7 +110,7 @@ def list_(app: AppContext, /, fmt: str, **filters: object) -> None:
 @pass_app
 def show(app: AppContext, alert_id: int) -> None:
     """Show one alert: roles, place, ladder step, every article and its evidence."""
-    with app.store(upgrade=False).session() as session:
+    with app.store(upgrade=False).session(readonly=True) as session:
         detail = get_alert_detail(session, alert_id)
     console = output_console(soft_wrap=True)
     console.print(format_alert_detail(detail, plain=not console.is_terminal))
@@ -163,7 +163,7 @@ for _name, _help in (
 @pass_app
 def export(app: AppContext, /, fmt: str, output: str | None, **filters: object) -> None:
     """Export alerts as JSON Lines or CSV for other tools."""
-    with app.store().session() as session:
+    with app.store().session(readonly=True) as session:
         rows = list_alerts(session, _filter(**filters))
     text = (
         format_json_lines([alert_record(a) for a in rows]) if fmt == "jsonl" else format_csv(rows)

@@ -70,7 +70,7 @@ def create(
 @pass_app
 def list_(app: AppContext, include_expired: bool) -> None:
     """List active silences (or all)."""
-    with app.store().session() as session:
+    with app.store().session(readonly=True) as session:
         rows = list_silences(session, include_expired=include_expired)
     table = Table(title=f"{len(rows)} silence(s)", title_justify="left")
     for name in ("id", "matches", "until", "for", "by", "note"):

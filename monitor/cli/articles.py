@@ -34,7 +34,7 @@ def articles() -> None:
 @pass_app
 def list_(app: AppContext, limit: int, source: str | None, lang: str | None, fmt: str) -> None:
     """List stored articles, newest first."""
-    with app.store().session() as session:
+    with app.store().session(readonly=True) as session:
         rows = list_articles(session, limit=limit, source=source, lang=lang)
     if fmt == "json":
         for row in rows:
@@ -58,7 +58,7 @@ def list_(app: AppContext, limit: int, source: str | None, lang: str | None, fmt
 @pass_app
 def show(app: AppContext, article_id: int, fmt: str) -> None:
     """Show one article with its text."""
-    with app.store().session() as session:
+    with app.store().session(readonly=True) as session:
         row = get_article(session, article_id)
     if row is None:
         raise click.ClickException(f"no article with id {article_id}")

@@ -21,7 +21,7 @@ def stats(app: AppContext, fmt: str) -> None:
     Precision is confirmed / (confirmed + dismissed as false alarm); duplicates count in
     neither.
     """
-    with app.store().session() as session:
+    with app.store().session(readonly=True) as session:
         rows = rule_stats(session)
     if fmt == "json":
         click.echo(format_json_lines(rule_stats_records(rows)), nl=False)

@@ -59,7 +59,7 @@ def format_table(header: list[str], rows: list[list[str]]) -> list[str]:
 def list_sources(app: AppContext) -> None:
     """Every configured source with its schedule state (times in UTC)."""
     settings = app.settings
-    with app.store().session() as session:
+    with app.store().session(readonly=True) as session:
         rows = {row.name: row for row in all_sources(session)}
         counts = count_by_source(session)
     cells = [

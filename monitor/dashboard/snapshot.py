@@ -41,7 +41,7 @@ class Snapshot:
 def take_snapshot(store: Store, now: datetime | None = None, weeks: int = 12) -> Snapshot:
     """Read alerts, pairs, sources and counters; the transaction ends before returning."""
     now = now or utcnow()
-    with store.session() as session:
+    with store.session(readonly=True) as session:
         top = session.exec(
             select(Alert)
             .where(col(Alert.status).in_(OPEN_STATUSES))

@@ -27,9 +27,18 @@ class Store:
         self.engine = engine
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session whose transaction commits on success and rolls back on error."""
-        with Session(self.engine, expire_on_commit=False) as session:
+    def session(self, *, readonly: bool = False) -> Iterator[Session]:
+        """A session whose transaction commits on success and rolls back on error.
+
+        On SQLite a session takes the write lock when it begins (``BEGIN IMMEDIATE``), so two
+        writers never deadlock on upgrading a read snapshot (which fails at once with
+        "database is locked" instead of waiting); ``readonly`` sessions begin deferred and
+        never block a writer.
+        """
+        bind = self.engine
+        if readonly:
+            bind = self.engine.execution_options(sqlite_begin="DEFERRED")
+        with Session(bind, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
@@ -77,16 +86,24 @@ def create_db_engine(url: str) -> Engine:
         ) from None
     if parsed.get_backend_name() == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # SQLAlchemy's recipe: the driver opens no transaction itself; _sqlite_begin does.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(conn: sa.Connection) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def open_store(url: str, *, upgrade: bool = True, require_schema: bool = True) -> Store:
