@@ -1,4 +1,4 @@
-"""The held-out challenge set (tests/data/challenge.jsonl): passages written for it, not tuned on."""
+"""The held-out challenge set (tests/data/challenge.jsonl): written for it, never tuned on."""
 
 from __future__ import annotations
 
