@@ -164,7 +164,9 @@ class SlavicMorphology(Morphology):
         )
 
     def is_future(self, form: str) -> bool:
-        return any("futr" in r.tag for r in self.readings(form))
+        # The likeliest reading only: "запрет" (ban) is a noun before it is "will lock".
+        readings = self.readings(form)
+        return bool(readings) and "futr" in readings[0].tag
 
 
 class EnglishMorphology(Morphology):
