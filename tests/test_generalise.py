@@ -91,3 +91,8 @@ def test_ukrainian_genitive_name_is_not_the_subject() -> None:
 def test_an_envoy_head_is_no_institution_of_the_acting_state() -> None:
     text = "Казахстан вызовет главу российской дипмиссии в МИД."
     assert found(text, "ru") == [("summons", "announced", "KAZ", "RUS")]
+
+
+def test_a_hypothetical_body_does_not_undo_its_headline() -> None:
+    text = "Poland expels Russian diplomat\nWarsaw could expel more diplomats if Moscow retaliates."
+    assert [f[:2] for f in found(text, "en")] == [("expulsion", "asserted")]

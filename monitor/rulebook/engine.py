@@ -15,7 +15,7 @@ from monitor.text.langid import detect_language, load_model
 
 TIME_BUDGET_S = 2.0  # per article; beyond it the rest of the text is skipped and reported
 BUDGET_CHECK_EVERY = 64  # sentences
-QUALIFYING = frozenset({"negated", "hypothetical", "background"})
+QUALIFYING = frozenset({"negated", "background"})  # a hypothetical body may add to a fact
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,8 @@ class ArticleAnalysis:
     hits: list[RuleHit] = field(default_factory=list)
     misses: list[RuleMiss] = field(default_factory=list)
     scan: ArticleScan | None = None
-    # signals the body names only as negated, hypothetical or past (see _qualify_headline)
-    withheld: set[str] = field(default_factory=set)
+    # events the body tells as negated or past (see _qualify_headline)
+    withheld: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def note(self) -> str | None:
@@ -174,13 +174,13 @@ class Engine:
             if outcome.counted:
                 result.findings.append(_finding(outcome, result.lang))
             elif number > 0 and outcome.modality in QUALIFYING:
-                result.withheld.add(rule.loaded.rule.signal)
+                result.withheld.add((rule.loaded.rule.signal, rule.loaded.rule.event))
 
 
 def _qualify_headline(
-    findings: list[Finding], scan: ArticleScan, withheld: set[str]
+    findings: list[Finding], scan: ArticleScan, withheld: set[tuple[str, str]]
 ) -> list[Finding]:
-    """Drop a headline-only finding whose signal the body tells as denied, hypothetical or past.
+    """Drop a headline finding whose event the body tells only as denied or past.
 
     A headline is telegraphic ("Expulsions of diplomats"); the body's modality qualifies it
     ("In 2018 Russia expelled ..."). Only when no body sentence counts for that signal.
@@ -192,7 +192,7 @@ def _qualify_headline(
     return [
         f
         for f in findings
-        if f.start >= head_end or f.signal not in withheld or f.signal in in_body
+        if f.start >= head_end or (f.signal, f.event) not in withheld or f.signal in in_body
     ]
 
 
