@@ -15,6 +15,7 @@ from monitor.text.langid import detect_language, load_model
 
 TIME_BUDGET_S = 2.0  # per article; beyond it the rest of the text is skipped and reported
 BUDGET_CHECK_EVERY = 64  # sentences
+QUALIFYING = frozenset({"negated", "background"})  # a hypothetical body may add to a fact
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class ArticleAnalysis:
     hits: list[RuleHit] = field(default_factory=list)
     misses: list[RuleMiss] = field(default_factory=list)
     scan: ArticleScan | None = None
+    # events the body tells as negated or past (see _qualify_headline)
+    withheld: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def note(self) -> str | None:
@@ -138,7 +141,7 @@ class Engine:
             if candidates:
                 self._sentence(index, scan, number, result, explain, candidates)
         result.sentences_viewed = scan.viewed
-        result.findings = _dedupe(result.findings)
+        result.findings = _dedupe(_qualify_headline(result.findings, scan, result.withheld))
         return result
 
     def _sentence(
@@ -170,6 +173,27 @@ class Engine:
                 result.hits.append(outcome)
             if outcome.counted:
                 result.findings.append(_finding(outcome, result.lang))
+            elif number > 0 and outcome.modality in QUALIFYING:
+                result.withheld.add((rule.loaded.rule.signal, rule.loaded.rule.event))
+
+
+def _qualify_headline(
+    findings: list[Finding], scan: ArticleScan, withheld: set[tuple[str, str]]
+) -> list[Finding]:
+    """Drop a headline finding whose event the body tells only as denied or past.
+
+    A headline is telegraphic ("Expulsions of diplomats"); the body's modality qualifies it
+    ("In 2018 Russia expelled ..."). Only when no body sentence counts for that signal.
+    """
+    if len(scan.spans) < 2 or not withheld:
+        return findings
+    head_end = scan.spans[0][1]
+    in_body = {f.signal for f in findings if f.start >= head_end}
+    return [
+        f
+        for f in findings
+        if f.start >= head_end or (f.signal, f.event) not in withheld or f.signal in in_body
+    ]
 
 
 def _finding(hit: RuleHit, lang: str) -> Finding:

@@ -20,9 +20,18 @@ def modality_of(
     """``(modality, why)``: negated, hypothetical, background, demanded, announced, asserted."""
     start = trigger[0]
 
+    # "said it would summon" reports an announced act: its "would" is no condition.
+    reported = [
+        (s, e)
+        for s, e in view.cues.get("reported_future", ())
+        if e <= start and start - e <= CUE_REACH
+    ]
+
     def before(kind: str, reach: int = CUE_REACH) -> TokenSpan | None:
         for s, e in view.cues.get(kind, ()):
             if e <= start and start - e <= reach and not matched.intersection(range(s, e)):
+                if any(rs <= s and e <= re for rs, re in reported):
+                    continue
                 return (s, e)
         return None
 
@@ -53,6 +62,8 @@ def modality_of(
     demand = before("demand")
     if demand:
         return "demanded", f"demand cue {say(demand)!r} (not part of this rule's match)"
+    if reported:
+        return "announced", f"reported future {say(reported[0])!r}"
     announce = before("announce")
     if announce:
         return "announced", f"announcement cue {say(announce)!r}"

@@ -157,14 +157,19 @@ def _institution(ctx: RoleContext, view: SentenceView, _arg: str) -> Mention | N
 
 def _nominative(ctx: RoleContext, view: SentenceView, _arg: str) -> Mention | None:
     morph = ctx.index.morph
-    for m in _free(ctx, view):
-        if m.kind == "adjectives" or (m.start > 0 and _is_prep(view, m.start - 1)):
-            continue
-        if not morph.generates:  # English: no case, the subject comes before the verb
-            if m.start < ctx.trigger[0]:
-                return m
-            continue
-        if morph.is_nominative(view.tokens[m.start].text):
+    subjects = [
+        m
+        for m in _free(ctx, view)
+        if m.kind != "adjectives" and not (m.start > 0 and _is_prep(view, m.start - 1))
+    ]
+    if not morph.generates:
+        # English has no case: the subject is the name nearest before the verb, which skips
+        # a dateline ("MOSCOW (Reuters) - Poland summoned") and an earlier clause's subject.
+        before = [m for m in subjects if m.start < ctx.trigger[0]]
+        return before[-1] if before else None
+    for m in subjects:
+        # A name counts in the singular nominative only (uk "України" is also plural nomn).
+        if morph.is_nominative(view.tokens[m.start].text, singular=m.kind == "names"):
             return m
     return None
 

@@ -159,6 +159,7 @@ class LanguageCues(Frozen):
     demand: Terms = ()
     announce: Terms = ()
     future_aux: Terms = ()
+    reported_future: Terms = ()  # "said it would": announced, not hypothetical
     institutions: Terms = ()
     prepositions: Terms = ()
     host: Terms = ()

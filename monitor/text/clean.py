@@ -44,6 +44,9 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
+_ANY_TAG = re.compile(r"<[^<>]*>")
+
+
 def looks_like_html(text: str) -> bool:
     return "<" in text and _TAG_HINT.search(text) is not None
 
@@ -51,8 +54,12 @@ def looks_like_html(text: str) -> bool:
 def html_to_text(text: str) -> str:
     """Visible text of an HTML fragment (stdlib parser: tolerant of broken markup)."""
     parser = _TextExtractor()
-    parser.feed(text)
-    parser.close()
+    try:
+        parser.feed(text)
+        parser.close()
+    except AssertionError:
+        # Python < 3.13's parser asserts on some garbage ("<![" + binary): drop tags by hand.
+        parser.parts = [_ANY_TAG.sub(" ", text)]
     return unescape("".join(parser.parts)) if "&" in text else "".join(parser.parts)
 
 

@@ -49,7 +49,8 @@ class Morphology:
         """Every form of the lemma ``word`` (itself included)."""
         return Expansion(frozenset({fold(word)}), False, (fold(word),))
 
-    def is_nominative(self, form: str) -> bool:
+    def is_nominative(self, form: str, singular: bool = False) -> bool:
+        """``singular``: a name's plural reading (uk "України") does not count."""
         return True
 
     def is_genitive(self, form: str) -> bool:
@@ -103,7 +104,8 @@ class PolishMorphology(Morphology):
         # A gerund or participle written as a term (wydalenie) is known: it is a form of its verb.
         return Expansion(frozenset(forms), bool(raw), lemmas or (fold(word),))
 
-    def is_nominative(self, form: str) -> bool:
+    def is_nominative(self, form: str, singular: bool = False) -> bool:
+        # Polish plural-only names (Niemcy, Węgry, Czechy) must stay nominative: ignore it.
         return any(_has_case(r.tag, "nom") for r in self.readings(form))
 
     def is_genitive(self, form: str) -> bool:
@@ -149,8 +151,12 @@ class SlavicMorphology(Morphology):
         lemmas = tuple(dict.fromkeys(fold(p.normal_form) for p in exact or parses[:1]))
         return Expansion(frozenset(forms), known, lemmas or (fold(word),))
 
-    def is_nominative(self, form: str) -> bool:
-        return any("nomn" in r.tag for r in self.readings(form))
+    def is_nominative(self, form: str, singular: bool = False) -> bool:
+        readings = self.readings(form)
+        if singular and any("plur" not in r.tag for r in readings):
+            # The name has singular readings: its plural nominative ("України") is a genitive.
+            return any("nomn" in r.tag and "plur" not in r.tag for r in readings)
+        return any("nomn" in r.tag for r in readings)
 
     def is_genitive(self, form: str) -> bool:
         return any(
@@ -158,7 +164,9 @@ class SlavicMorphology(Morphology):
         )
 
     def is_future(self, form: str) -> bool:
-        return any("futr" in r.tag for r in self.readings(form))
+        # The likeliest reading only: "запрет" (ban) is a noun before it is "will lock".
+        readings = self.readings(form)
+        return bool(readings) and "futr" in readings[0].tag
 
 
 class EnglishMorphology(Morphology):
