@@ -1,7 +1,7 @@
 """The two bundled seeds, ingested for real, raise the alerts DOMAIN.md lists for them.
 
-Detections are written as the rule engine will write them (see alerts_support); once the
-engine stores them inside the pipeline, ``detect_seed_events`` uses the engine's rows.
+Detections come from the rule engine inside `monitor ingest`; these tests check that it
+found the seed events and what the alerts make of them.
 """
 
 from __future__ import annotations
@@ -17,12 +17,10 @@ from monitor.config import bundled_seeds_dir, load_settings
 from monitor.models import Alert, Detection
 from monitor.store import open_store
 from tests.alerts_support import (
-    SEED_HITS,
     Project,
     alerts_json,
     detect_seed_events,
     make_project,
-    write_detections,
 )
 
 
@@ -31,6 +29,18 @@ def seeded(tmp_path: Path) -> Project:
     result = project.run("ingest")
     assert result.exit_code == 0, result.output
     assert "seeds: 2 new" in result.output
+    with project.store.session(readonly=True) as session:
+        found = session.exec(select(Detection)).all()
+    # the rule engine itself found the seed events during ingest (no hand-written rows)
+    assert sorted(d.event for d in found) == [
+        "expulsion_demand",
+        "mobilization_exodus",
+        "mobilization_exodus",
+        "mobilization_point",
+        "replacement_request",
+        "summons",
+        "summons",
+    ]
     detect_seed_events(project)
     return project
 
@@ -105,10 +115,9 @@ def test_reingesting_changes_no_counts(tmp_path: Path) -> None:
     copy = project.run("ingest", str(bundled_seeds_dir() / "*.txt"), "--language", "pl")
     assert "cli: 2 new" in copy.output
     with project.store.session() as session:
-        # the engine (once in the pipeline) has analysed the copies already; else do it here
+        # the engine in the pipeline has analysed the copies already
         copies = list(session.exec(select(Detection).where(col(Detection.article_id) >= 3)))
-        copies = copies or write_detections(session, SEED_HITS, min_article_id=3)
-        assert copies
+        assert len(copies) == 7
         changes = raise_alerts(session, copies, project.settings)
         assert changes == []  # linked as evidence, nothing new to report
         assert len(session.exec(select(Alert)).all()) == len(before)
