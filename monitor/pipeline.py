@@ -217,6 +217,8 @@ def check_source(
                 outcome.error = f"read: {outcome.report.rejected[0]}"
     except SQLAlchemyError as exc:
         outcome.error = f"store: {type(exc).__name__}: {str(exc).splitlines()[0]}"
+        statement = getattr(exc, "statement", None)
+        log.warning("store failed source=%s statement=%s", source.name, statement, exc_info=True)
     except Exception as exc:  # a bug must cost one check of one source, never the schedule
         log.exception("check of %s failed unexpectedly", source.name)
         outcome.error = f"internal: {type(exc).__name__}: {exc}"

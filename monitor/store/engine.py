@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,11 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # SQLite has one writer at a time: this process's threads queue here, with no
+        # timeout, instead of racing for the file lock against SQLite's busy timeout (a
+        # batch waiting behind a long one failed with "database is locked" in the soak).
+        self._serialise_writes = engine.url.get_backend_name() == "sqlite"
+        self._write_lock = threading.RLock()
 
     @contextmanager
     def session(self, *, readonly: bool = False) -> Iterator[Session]:
@@ -38,7 +44,10 @@ class Store:
         bind = self.engine
         if readonly:
             bind = self.engine.execution_options(sqlite_begin="DEFERRED")
-        with Session(bind, expire_on_commit=False) as session:
+        with (
+            self._write_lock if self._serialise_writes and not readonly else nullcontext(),
+            Session(bind, expire_on_commit=False) as session,
+        ):
             try:
                 yield session
                 session.commit()
