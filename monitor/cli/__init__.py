@@ -24,7 +24,6 @@ from monitor.cli.scan import scan
 from monitor.cli.sources import sources
 from monitor.errors import MonitorError
 
-EXIT_REJECTED = 1
 EXIT_ERROR = 2
 
 
